@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+
+from tenancy.roles import role_requires_mfa
+from tenancy.selectors import memberships_for_user
+
+from .models import Invitation, hash_token
+from tenancy.scoping import scopes_disabled
+
+
+def user_needs_mfa_enrolment(user) -> bool:
+    """True when one of the user's roles can see pupil data and they have no TOTP authenticator."""
+    if not any(role_requires_mfa(m.role) for m in memberships_for_user(user)):
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link points at, whatever organisation it is for (the token is the grant)."""
+    with scopes_disabled():
+        return (
+            Invitation.objects.select_related("organisation", "invited_by")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QaFrameworkConfig(AppConfig):
+    name = "qa_framework"
+    verbose_name = "Quality assurance framework"

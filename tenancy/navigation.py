@@ -1,0 +1,43 @@
+"""Role-aware navigation: each item shows only to roles with its capability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .roles import Capability, OrganisationKind
+
+K = OrganisationKind
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: str
+    kinds: tuple[str, ...] | None = None
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Dashboard", "dashboard", Capability.VIEW_DASHBOARD),
+    NavItem("Pupils", "placements:pupil_list", Capability.VIEW_PUPILS, (K.SCHOOL, K.TRUST)),
+    NavItem("People", "tenancy:member_list", Capability.MANAGE_MEMBERS),
+    NavItem("Audit log", "tenancy:audit_log", Capability.VIEW_AUDIT_LOG),
+]
+
+
+def navigation_for(request, membership) -> list[dict]:
+    if membership is None:
+        return []
+    org = membership.organisation
+    items = []
+    for item in NAVIGATION:
+        if not membership.can(item.capability):
+            continue
+        if item.kinds is not None and org.kind not in item.kinds:
+            continue
+        url = reverse(item.url_name, kwargs={"org": org.slug})
+        current = request.path == url or (url != f"/o/{org.slug}/" and request.path.startswith(url))
+        items.append({"label": item.label, "url": url, "current": current})
+    return items

@@ -1,0 +1,142 @@
+"""Roles and what each may do: the one role→capability table.
+
+Visibility of rows (which organisation's data) is decided by the scoping layer
+(tenancy.scoping); what a member may *do* with what they can see is decided here.
+No access to an organisation or object → 404; missing capability → 403.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    TRUST = "trust", "Academy trust"
+    SCHOOL = "school", "School or commissioning service"
+    PROVIDER = "provider", "Alternative provider"
+
+
+class Role(models.TextChoices):
+    # Schools and other commissioners (seeds 002, 004)
+    HEADTEACHER = "headteacher", "Headteacher"
+    AP_LEAD = "ap_lead", "AP lead (key contact)"
+    PASTORAL = "pastoral", "Pastoral staff"
+    DSL = "dsl", "Designated safeguarding lead"
+    SENCO = "senco", "SENCo"
+    ATTENDANCE_OFFICER = "attendance_officer", "Attendance officer"
+    EXAMS_OFFICER = "exams_officer", "Exams officer"
+    FINANCE = "finance", "Finance"
+    # Providers (seeds 000, 001 §17)
+    PROVIDER_MANAGER = "provider_manager", "Provider manager"
+    PROVIDER_STAFF = "provider_staff", "Provider staff"
+    PROVIDER_DSL = "provider_dsl", "Provider safeguarding lead"
+    # Local authorities (seed 001 §18)
+    QA_OFFICER = "qa_officer", "QA officer"
+    AP_OFFICER = "ap_officer", "AP officer"
+    # Academy trusts (seed 002)
+    TRUST_EXECUTIVE = "trust_executive", "Trust executive"
+    # Every kind
+    ORG_ADMIN = "org_admin", "Organisation admin"
+
+
+class Capability(models.TextChoices):
+    VIEW_DASHBOARD = "view_dashboard", "See the organisation's dashboard"
+    MANAGE_MEMBERS = "manage_members", "Invite and remove members"
+    VIEW_AUDIT_LOG = "view_audit_log", "Read the organisation's audit log"
+    VIEW_PUPILS = "view_pupils", "See pupil records"
+    MANAGE_PUPILS = "manage_pupils", "Add and change pupil records"
+    VIEW_SPECIAL_CATEGORY = "view_special_category", "See special-category data (health, SEN, safeguarding)"
+    MAKE_REFERRALS = "make_referrals", "Refer pupils and agree placements"
+    APPROVE_REFERRALS = "approve_referrals", "Approve referrals (headteacher decision)"
+    SIGN_AGREEMENTS = "sign_agreements", "Sign SLAs and commissioning agreements"
+    VIEW_FINANCE = "view_finance", "See costings and invoices"
+    VIEW_ATTENDANCE = "view_attendance", "Follow attendance"
+    SUBMIT_REGISTERS = "submit_registers", "Submit session registers"
+    RECORD_VISITS = "record_visits", "Record visits, reviews and outcomes"
+    REPORT_SAFEGUARDING = "report_safeguarding", "Report and read safeguarding concerns and incidents"
+    MANAGE_PROVIDER_PROFILE = "manage_provider_profile", "Keep the provider profile and due-diligence pack"
+    CHECK_PROVIDERS = "check_providers", "Search providers and record suitability checks"
+    MANAGE_DIRECTORY = "manage_directory", "Keep the LA provider directory and approved list"
+    RUN_QA_VISITS = "run_qa_visits", "Run QA visits against the standards framework"
+    VIEW_AREA = "view_area", "See every child in AP in the area"
+    READ_ACROSS_TRUST = "read_across_trust", "Read across the trust's schools"
+
+
+R, C = Role, Capability
+
+ROLE_KINDS: dict[str, set[str]] = {
+    OrganisationKind.SCHOOL: {
+        R.HEADTEACHER, R.AP_LEAD, R.PASTORAL, R.DSL, R.SENCO, R.ATTENDANCE_OFFICER,
+        R.EXAMS_OFFICER, R.FINANCE, R.ORG_ADMIN,
+    },
+    OrganisationKind.PROVIDER: {R.PROVIDER_MANAGER, R.PROVIDER_STAFF, R.PROVIDER_DSL, R.ORG_ADMIN},
+    OrganisationKind.LOCAL_AUTHORITY: {R.QA_OFFICER, R.AP_OFFICER, R.ORG_ADMIN},
+    OrganisationKind.TRUST: {R.TRUST_EXECUTIVE, R.ORG_ADMIN},
+}
+
+_PUPIL_READERS = {C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    R.HEADTEACHER: frozenset(_PUPIL_READERS | {
+        C.MANAGE_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.MAKE_REFERRALS, C.APPROVE_REFERRALS,
+        C.SIGN_AGREEMENTS, C.VIEW_FINANCE, C.RECORD_VISITS, C.REPORT_SAFEGUARDING, C.CHECK_PROVIDERS,
+    }),
+    R.AP_LEAD: frozenset(_PUPIL_READERS | {
+        C.MANAGE_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.MAKE_REFERRALS, C.SIGN_AGREEMENTS,
+        C.RECORD_VISITS, C.REPORT_SAFEGUARDING, C.CHECK_PROVIDERS,
+    }),
+    R.PASTORAL: frozenset(_PUPIL_READERS | {C.RECORD_VISITS}),
+    R.DSL: frozenset(_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING}),
+    R.SENCO: frozenset(_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.RECORD_VISITS}),
+    R.ATTENDANCE_OFFICER: frozenset(_PUPIL_READERS),
+    R.EXAMS_OFFICER: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS}),
+    R.FINANCE: frozenset({C.VIEW_DASHBOARD, C.VIEW_FINANCE}),
+    R.PROVIDER_MANAGER: frozenset({
+        C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS, C.SIGN_AGREEMENTS,
+        C.VIEW_FINANCE, C.REPORT_SAFEGUARDING, C.MANAGE_PROVIDER_PROFILE,
+    }),
+    R.PROVIDER_STAFF: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS}),
+    R.PROVIDER_DSL: frozenset({
+        C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING,
+    }),
+    R.QA_OFFICER: frozenset({C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.RUN_QA_VISITS, C.CHECK_PROVIDERS, C.VIEW_AREA}),
+    R.AP_OFFICER: frozenset({C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.CHECK_PROVIDERS, C.VIEW_AREA}),
+    R.TRUST_EXECUTIVE: frozenset({
+        C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.READ_ACROSS_TRUST,
+    }),
+    # Admins run the organisation's accounts; they do not see pupils unless they hold another role.
+    R.ORG_ADMIN: frozenset({C.VIEW_DASHBOARD, C.MANAGE_MEMBERS, C.VIEW_AUDIT_LOG}),
+}
+
+# Capabilities that expose pupil-level data: holding any of them requires MFA.
+PUPIL_DATA_CAPABILITIES = frozenset({
+    C.VIEW_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.VIEW_ATTENDANCE, C.VIEW_AREA, C.REPORT_SAFEGUARDING,
+})
+
+
+def role_has(role: str, capability: str) -> bool:
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def role_requires_mfa(role: str) -> bool:
+    return bool(ROLE_CAPABILITIES.get(role, frozenset()) & PUPIL_DATA_CAPABILITIES)
+
+
+def roles_for_kind(kind: str) -> list[tuple[str, str]]:
+    allowed = ROLE_KINDS.get(kind, set())
+    return [(value, label) for value, label in Role.choices if value in allowed]
+
+
+def capability_table_markdown() -> str:
+    """The role table printed in README.md (a test keeps the README in step with this module)."""
+    caps = list(Capability)
+    kinds = {role: kind for kind, roles in ROLE_KINDS.items() for role in roles if role != R.ORG_ADMIN}
+    header = "| Role | Organisation | " + " | ".join(c.value for c in caps) + " |"
+    rule = "|" + "---|" * (len(caps) + 2)
+    rows = [header, rule]
+    for role in Role:
+        kind = OrganisationKind(kinds[role]).label if role in kinds else "any"
+        marks = " | ".join("✓" if role_has(role, c) else "" for c in caps)
+        rows.append(f"| {role.label} | {kind} | {marks} |")
+    return "\n".join(rows)

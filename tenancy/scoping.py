@@ -1,0 +1,110 @@
+"""The one scoping layer: every query of tenant data goes through it.
+
+Tenant models use `ScopedManager`. A query on them runs only inside a scope:
+
+* `scope(organisation=..., membership=...)` — set by TenantScopeMiddleware for every URL under
+  /o/<org>/, by Celery tasks for the organisation they act for, and by management commands.
+  Rows are filtered by the model's `scope_q(organisation)`: the rows that organisation owns plus
+  those shared with it along explicit relationships (a provider's placements, an LA's area, a
+  trust's schools). Views therefore never filter tenant data by hand.
+* `scopes_disabled()` — all rows. Only for cross-tenant sweeps (beat jobs), set-up code and the
+  few selectors in tenancy/selectors.py that are about the signed-in user rather than a tenant.
+
+Outside any scope a tenant query raises ScopeError instead of silently returning every row.
+The idea follows django-scopes (used by pretix); it is written here because our visibility
+rule is a relationship per model and per organisation kind, not a single column value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from .models import Membership, Organisation
+
+
+class ScopeError(RuntimeError):
+    """A tenant model was queried outside a scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    organisation: Organisation | None  # None means all tenants (scopes disabled)
+    membership: Membership | None = None
+
+    @property
+    def disabled(self) -> bool:
+        return self.organisation is None
+
+
+_current: ContextVar[Scope | None] = ContextVar("apc_scope", default=None)
+
+
+def current_scope() -> Scope | None:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def scope(*, organisation: Organisation, membership: Membership | None = None):
+    if organisation is None:
+        raise ValueError("scope() needs an organisation; use scopes_disabled() for all tenants")
+    token = _current.set(Scope(organisation=organisation, membership=membership))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@contextlib.contextmanager
+def scopes_disabled():
+    token = _current.set(Scope(organisation=None))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+class ScopedQuerySet(models.QuerySet):
+    pass
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """Filters every query to the active scope; refuses to run without one."""
+
+    def get_queryset(self):
+        active = _current.get()
+        qs = super().get_queryset()
+        if active is None:
+            raise ScopeError(
+                f"{self.model.__name__} was queried outside a tenant scope. Wrap the work in "
+                "tenancy.scoping.scope(organisation=...) or, for a cross-tenant sweep, scopes_disabled()."
+            )
+        if active.disabled:
+            return qs
+        return qs.filter(self.model.scope_q(active.organisation))
+
+
+class ScopedModel(models.Model):
+    """Base for tenant data. Subclasses say which rows an organisation may see."""
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_q(cls, organisation: Organisation) -> models.Q:  # pragma: no cover - abstract
+        raise NotImplementedError(f"{cls.__name__} must define scope_q(organisation)")
+
+
+def kind_rules(organisation: Organisation, **rules: Any) -> models.Q:
+    """Pick the visibility rule for the organisation's kind; kinds not named see nothing."""
+    rule = rules.get(organisation.kind)
+    if rule is None:
+        return models.Q(pk__in=[])
+    return rule
