@@ -1,8 +1,9 @@
 """What the isolation harness needs to know about each URL: which organisation kind it is
 for, and how to build its object kwargs for a side of the World.
 
-Every URL pattern the project defines must appear here (TENANT_URLS) or, for the few URLs
-outside /o/<org>/, in NON_TENANT_URLS with the test that covers it. Later issues add rows.
+Every URL pattern the project defines must appear in TENANT_URLS or, for the few URLs
+outside /o/<org>/, in NON_TENANT_URLS with the test that covers it. Each app keeps its rows in
+its own module (tests/isolation/urls_<app>.py) so work on different apps does not collide.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _pending_invitation(world, side):
     return {"pk": invitation.pk}
 
 
-TENANT_URLS: dict[str, UrlSpec] = {
+FOUNDATION_URLS: dict[str, UrlSpec] = {
     "dashboard": UrlSpec(K.SCHOOL, wrong_role_absent="every role has a dashboard"),
     "tenancy:member_list": UrlSpec(K.SCHOOL),
     "tenancy:member_invite": UrlSpec(K.SCHOOL),
@@ -68,3 +69,22 @@ NON_TENANT_URLS: dict[str, str] = {
     "invitation_accept": "the single-use token is the grant; tests/test_invitations.py",
     "healthz": "public liveness check, no tenant data; tests/test_ops.py",
 }
+
+
+def _collect() -> dict[str, UrlSpec]:
+    import importlib
+    import pkgutil
+
+    from tests import isolation
+
+    urls = dict(FOUNDATION_URLS)
+    for info in pkgutil.iter_modules(isolation.__path__):
+        if info.name.startswith("urls_"):
+            module = importlib.import_module(f"tests.isolation.{info.name}")
+            clash = set(urls) & set(module.URLS)
+            assert not clash, f"{info.name} repeats {clash}"
+            urls.update(module.URLS)
+    return urls
+
+
+TENANT_URLS: dict[str, UrlSpec] = _collect()
