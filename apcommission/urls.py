@@ -11,6 +11,7 @@ org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("", include("tenancy.urls")),
     path("", include("placements.urls")),
+    path("", include("notifications.urls")),
 ]
 
 urlpatterns = [

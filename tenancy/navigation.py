@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Pupils", "placements:pupil_list", Capability.VIEW_PUPILS, (K.SCHOOL, K.TRUST)),
     NavItem("People", "tenancy:member_list", Capability.MANAGE_MEMBERS),
     NavItem("Audit log", "tenancy:audit_log", Capability.VIEW_AUDIT_LOG),
+    NavItem("Notifications", "notifications:inbox", Capability.VIEW_DASHBOARD),
 ]
 
 

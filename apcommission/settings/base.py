@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "placements",
     "attendance",
     "qa_framework",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "tenancy.tasks.heartbeat",
         "schedule": env.float("APC_HEARTBEAT_SECONDS", default=30.0),
+    },
+    # Backstop for notification emails whose on-commit delivery could not be queued.
+    "deliver-notifications": {
+        "task": "notifications.tasks.deliver_notifications",
+        "schedule": 60.0,
     },
 }
 
@@ -218,6 +224,8 @@ MEDIA_URL = "/no-public-media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# Absolute address of the service, for links in emails sent by background jobs.
+APC_BASE_URL = env.str("APC_BASE_URL", default="http://127.0.0.1:8000")
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SERVICE_NAME = "Commission alternative provision"
 

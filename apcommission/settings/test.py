@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/apcommission")
+# One database name per test process, so parallel runs (xdist workers, two checkouts) never
+# destroy each other's test database. pytest-django creates and drops test_<name>.
+os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/apcommission_{os.getpid()}")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 30)
 

@@ -17,7 +17,10 @@ from tenancy.roles import ROLE_KINDS, role_has
 
 from .registry import NON_TENANT_URLS, TENANT_URLS
 
-PROJECT_MODULES = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework")
+PROJECT_MODULES = (
+    "apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
+    "notifications",
+)
 
 
 def project_url_names() -> set[str]:

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifications/", views.inbox, name="inbox"),
+    path("notifications/<int:pk>/open/", views.open_notification, name="open"),
+]
