@@ -10,6 +10,7 @@ from . import views
 org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("", include("tenancy.urls")),
+    path("", include("providers.urls")),
     path("", include("placements.urls")),
     path("", include("notifications.urls")),
 ]
