@@ -130,13 +130,13 @@ def roles_for_kind(kind: str) -> list[tuple[str, str]]:
 
 def capability_table_markdown() -> str:
     """The role table printed in README.md (a test keeps the README in step with this module)."""
-    caps = list(Capability)
     kinds = {role: kind for kind, roles in ROLE_KINDS.items() for role in roles if role != R.ORG_ADMIN}
-    header = "| Role | Organisation | " + " | ".join(c.value for c in caps) + " |"
-    rule = "|" + "---|" * (len(caps) + 2)
-    rows = [header, rule]
+    rows = ["| Role | Organisation | Capabilities |", "|---|---|---|"]
     for role in Role:
         kind = OrganisationKind(kinds[role]).label if role in kinds else "any"
-        marks = " | ".join("✓" if role_has(role, c) else "" for c in caps)
-        rows.append(f"| {role.label} | {kind} | {marks} |")
+        caps = ", ".join(f"`{c.value}`" for c in Capability if role_has(role, c))
+        mfa = " (MFA required)" if role_requires_mfa(role) else ""
+        rows.append(f"| {role.label}{mfa} | {kind} | {caps} |")
+    rows += ["", "| Capability | Meaning |", "|---|---|"]
+    rows += [f"| `{c.value}` | {c.label} |" for c in Capability]
     return "\n".join(rows)

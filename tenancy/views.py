@@ -37,7 +37,7 @@ def member_list(request, org):
 
 @org_view(Capability.MANAGE_MEMBERS)
 def member_invite(request, org):
-    form = InvitationForm(request.POST or None, organisation=request.organisation)
+    form = InvitationForm(request.POST if request.method == "POST" else None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _ = invitation_create(
@@ -71,7 +71,7 @@ def invitation_revoke_view(request, org, pk):
 @org_view(Capability.MANAGE_MEMBERS)
 def member_remove(request, org, pk):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, is_active=True)
-    form = ConfirmForm(request.POST or None, submit="Remove from organisation")
+    form = ConfirmForm(request.POST if request.method == "POST" else None, submit="Remove from organisation")
     if request.method == "POST" and form.is_valid():
         try:
             membership_deactivate(membership=membership, by=request.user)

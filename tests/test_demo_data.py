@@ -1,0 +1,22 @@
+from django.core.management import call_command
+
+from accounts.models import User
+from placements.models import Pupil
+from tenancy.models import Membership, Organisation
+from tenancy.roles import ROLE_KINDS
+from tenancy.scoping import scopes_disabled
+
+
+def test_demo_data_is_complete_and_idempotent(db, capsys):
+    call_command("load_demo_data")
+    first = capsys.readouterr().out
+    call_command("load_demo_data")
+    assert capsys.readouterr().out == first
+    with scopes_disabled():
+        counts = {kind: Organisation.objects.filter(kind=kind).count() for kind in ROLE_KINDS}
+        assert counts == {"school": 2, "provider": 3, "local_authority": 1, "trust": 1}
+        roles = set(Membership.objects.values_list("role", flat=True))
+        assert roles == set().union(*ROLE_KINDS.values())  # a user for every role
+        assert Pupil.objects.count() == 12
+    assert "demo-password-2026" in first
+    assert User.objects.get(email="ap-lead@demo.apcommission.test").check_password("demo-password-2026")
