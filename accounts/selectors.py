@@ -3,10 +3,10 @@ from __future__ import annotations
 from allauth.mfa.models import Authenticator
 
 from tenancy.roles import role_requires_mfa
+from tenancy.scoping import scopes_disabled
 from tenancy.selectors import memberships_for_user
 
 from .models import Invitation, hash_token
-from tenancy.scoping import scopes_disabled
 
 
 def user_needs_mfa_enrolment(user) -> bool:

@@ -1,8 +1,8 @@
 import pytest
 from allauth.mfa.models import Authenticator
 
-from tenancy.roles import ROLE_CAPABILITIES, OrganisationKind as K
-from tenancy.roles import Capability, Role, role_requires_mfa
+from tenancy.roles import ROLE_CAPABILITIES, Capability, Role, role_requires_mfa
+from tenancy.roles import OrganisationKind as K
 
 pytestmark = pytest.mark.mfa
 

@@ -1,7 +1,7 @@
+from tenancy.models import Membership
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope
-from tenancy.models import Membership
 
 
 def test_home_sends_anonymous_to_sign_in(db, client):

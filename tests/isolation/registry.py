@@ -8,8 +8,8 @@ its own module (tests/isolation/urls_<app>.py) so work on different apps does no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
