@@ -10,3 +10,14 @@ def gds_helper(*fields, submit: str, label_size=Size.SMALL) -> FormHelper:
     helper.legend_size = label_size
     helper.layout = Layout(*fields, Button("submit", submit))
     return helper
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form (field errors where they match, else at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import invitation_accept_view
+from slas import views as sla_views
 from tenancy.views import organisation_switch
 
 from . import views
@@ -13,6 +14,7 @@ org_patterns = [
     path("", include("providers.urls")),
     path("", include("placements.urls")),
     path("", include("notifications.urls")),
+    path("", include("slas.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +22,7 @@ urlpatterns = [
     path("organisations/", organisation_switch, name="organisation_switch"),
     path("invitations/<str:token>/", invitation_accept_view, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
+    path("verify/", sla_views.verify_view, name="verify"),
     path("o/<slug:org>/", include(org_patterns)),
     path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -22,6 +22,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Dashboard", "dashboard", Capability.VIEW_DASHBOARD),
     NavItem("Pupils", "placements:pupil_list", Capability.VIEW_PUPILS, (K.SCHOOL, K.TRUST)),
+    NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
     NavItem("People", "tenancy:member_list", Capability.MANAGE_MEMBERS),
     NavItem("Audit log", "tenancy:audit_log", Capability.VIEW_AUDIT_LOG),
     NavItem("Notifications", "notifications:inbox", Capability.VIEW_DASHBOARD),

@@ -9,6 +9,7 @@ from accounts.forms import ConfirmForm, InvitationForm
 from accounts.models import Invitation
 from accounts.services import InvitationUnusable, invitation_create, invitation_revoke
 from apcommission import clock
+from apcommission.forms import add_service_errors
 
 from .models import AuditEvent, Membership
 from .permissions import org_view
@@ -46,9 +47,7 @@ def member_invite(request, org):
                 ip_address=client_ip(request), **form.cleaned_data,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("tenancy:member_list", org=org)

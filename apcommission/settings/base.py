@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "attendance",
     "qa_framework",
     "notifications",
+    "slas",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ from .registry import NON_TENANT_URLS, TENANT_URLS
 
 PROJECT_MODULES = (
     "apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
-    "notifications",
+    "notifications", "slas",
 )
 
 

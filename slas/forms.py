@@ -1,0 +1,153 @@
+from crispy_forms_gds.layout import Fieldset, Size
+from django import forms
+
+from apcommission.forms import gds_helper
+from tenancy.models import Organisation
+from tenancy.roles import OrganisationKind
+
+from .models import ClauseTemplate, ServiceLevelAgreement
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class SLACreateForm(forms.Form):
+    provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Provider",
+        error_messages={"required": "Select the provider", "invalid_choice": "Select a provider from the list"},
+    )
+    template = forms.ChoiceField(label="Start from", widget=forms.RadioSelect)
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Providers in the school's LA directory (organisation names are reference data).
+        self.fields["provider"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.PROVIDER, is_active=True,
+            listings__local_authority_id=school.local_authority_id,
+        ).order_by("name")
+        self.templates = {str(t.pk): t for t in ClauseTemplate.objects.all()}
+        self.fields["template"].choices = [("default", "The standard clauses (from the LA and DfE guidance)")] + [
+            (pk, f"Your template: {t.name}") for pk, t in self.templates.items()
+        ]
+        self.fields["template"].initial = "default"
+        self.helper = gds_helper("provider", "template", submit="Create draft SLA")
+
+    def chosen_template(self):
+        return self.templates.get(self.cleaned_data["template"])
+
+
+class SLAScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ServiceLevelAgreement
+        fields = [
+            "start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate",
+            "rate_unit", "estimated_total", "invoicing_period", "payment_due_days", "transport_arrangement",
+            "insurance_statement", "register_deadline_minutes", "incidents_before_emergency_review",
+            "visits_per_half_term",
+        ]
+        labels = {
+            "start_date": "Start date", "end_date": "End date", "hours_per_week": "Hours per week",
+            "days_and_sessions": "Days and sessions", "number_of_pupils": "Number of pupils",
+            "rate": "Rate (£)", "rate_unit": "Rate is charged", "estimated_total": "Estimated total (£)",
+            "invoicing_period": "Invoicing period", "payment_due_days": "Invoices paid within (days)",
+            "transport_arrangement": "Transport arrangement", "insurance_statement": "Insurance statement",
+            "register_deadline_minutes": "Register due within (minutes of the session start)",
+            "incidents_before_emergency_review": "Incidents before an emergency review",
+            "visits_per_half_term": "School visits per half term (at least)",
+        }
+        help_texts = {
+            "days_and_sessions": "For example, Tuesday and Thursday mornings, 9:00am to 12:30pm",
+            "register_deadline_minutes": "The app escalates a register not received by then.",
+        }
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate"):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = f"Enter the {self.fields[name].label.lower()}"
+        for name in ("hours_per_week", "number_of_pupils", "rate", "estimated_total", "payment_due_days",
+                     "register_deadline_minutes", "incidents_before_emergency_review", "visits_per_half_term"):
+            self.fields[name].widget.attrs.update({"class": "govuk-input--width-5", "inputmode": "decimal"})
+        self.helper = gds_helper(
+            Fieldset("start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils",
+                     legend="Provision", legend_size=Size.MEDIUM),
+            Fieldset("rate", "rate_unit", "estimated_total", "invoicing_period", "payment_due_days",
+                     legend="Costings", legend_size=Size.MEDIUM),
+            Fieldset("transport_arrangement", "insurance_statement", legend="Transport and insurance",
+                     legend_size=Size.MEDIUM),
+            Fieldset("register_deadline_minutes", "incidents_before_emergency_review", "visits_per_half_term",
+                     legend="Numbers the service enforces", legend_size=Size.MEDIUM),
+            submit="Save schedule",
+        )
+
+
+class ClauseForm(forms.Form):
+    heading = forms.CharField(label="Clause heading", max_length=200,
+                              error_messages={"required": "Enter a heading for the clause"})
+    body = forms.CharField(label="Clause text", widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text="{register_deadline_minutes}, {incidents_before_emergency_review} and "
+                                     "{visits_per_half_term} are replaced by the numbers in the schedule.",
+                           error_messages={"required": "Enter the clause text"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper("heading", "body", submit="Save clause")
+
+
+class SignForm(forms.Form):
+    typed_name = forms.CharField(label="Your full name", max_length=150,
+                                 error_messages={"required": "Type your full name to sign"})
+    position = forms.CharField(label="Your position", max_length=150,
+                               error_messages={"required": "Enter your position, for example Headteacher"})
+    confirm = forms.BooleanField(
+        label="I confirm I am authorised to sign this agreement for my organisation and agree to its terms",
+        error_messages={"required": "Confirm that you are authorised to sign"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["typed_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
+        self.helper = gds_helper("typed_name", "position", "confirm", submit="Sign agreement")
+
+
+class PolicyReceivedForm(forms.Form):
+    policy_received_on = forms.DateField(label="Date the provider's safeguarding policy was received",
+                                         widget=DATE_INPUT,
+                                         error_messages={"required": "Enter the date you received the policy",
+                                                         "invalid": "Enter a real date"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper("policy_received_on", submit="Record policy received")
+
+
+class TerminateForm(forms.Form):
+    terminated_on = forms.DateField(label="Date the SLA ends", widget=DATE_INPUT,
+                                    error_messages={"required": "Enter the date the SLA ends", "invalid": "Enter a real date"})
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "Enter the reason for ending the SLA"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper("terminated_on", "reason", submit="End the SLA")
+
+
+class SaveTemplateForm(forms.Form):
+    name = forms.CharField(label="Template name", max_length=120,
+                           error_messages={"required": "Enter a name for the template"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper("name", submit="Save as template")
+
+
+class VerifyForm(forms.Form):
+    document = forms.FileField(label="Upload the PDF", help_text="The file is checked and not kept.",
+                               error_messages={"required": "Choose the PDF file to check"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper("document", submit="Check the PDF")
+        self.helper.form_tag = True
+        self.helper.attrs = {"enctype": "multipart/form-data"}

@@ -1,0 +1,333 @@
+"""SLA writes: draft from a template, edit, send, sign, acknowledge, amend, terminate, PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apcommission import pdf
+from tenancy.models import AuditAction, Organisation
+from tenancy.roles import OrganisationKind
+from tenancy.scoping import scopes_disabled
+from tenancy.services import audit_record
+
+from .default_clauses import SECTIONS
+from .models import (
+    ClauseTemplate, Party, ServiceLevelAgreement, SLAClause, SLASignature, SLAStatus, TemplateClause,
+)
+
+SCHEDULE_FIELDS = [
+    "start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate",
+    "rate_unit", "estimated_total", "invoicing_period", "payment_due_days", "transport_arrangement",
+    "insurance_statement", "register_deadline_minutes", "incidents_before_emergency_review",
+    "visits_per_half_term",
+]
+
+
+class SLALocked(ValidationError):
+    """A signed or terminated SLA cannot change."""
+
+
+def default_clauses() -> list[tuple[str, str, str]]:
+    return [(section, heading, body) for _key, section, clauses in SECTIONS for heading, body in clauses]
+
+
+def _new_reference(now: dt.datetime) -> str:
+    return f"SLA-{now:%Y}-{secrets.token_hex(3).upper()}"
+
+
+@transaction.atomic
+def sla_create(*, school: Organisation, provider: Organisation, created_by, now: dt.datetime,
+               template: ClauseTemplate | None = None) -> ServiceLevelAgreement:
+    if school.kind != OrganisationKind.SCHOOL or provider.kind != OrganisationKind.PROVIDER:
+        raise ValidationError("An SLA is between a commissioning school and a provider.")
+    sla = ServiceLevelAgreement(
+        reference=_new_reference(now), school=school, provider=provider, created_by=created_by,
+        created_at=now, updated_at=now,
+        insurance_statement="The provider holds public liability insurance that covers pupils under 16.",
+    )
+    sla.full_clean()
+    sla.save()
+    if template is not None:
+        rows = [(c.section, c.heading, c.body) for c in template.clauses.all()]
+    else:
+        rows = default_clauses()
+    SLAClause.objects.bulk_create(
+        SLAClause(sla=sla, section=section, position=i, heading=heading, body=body)
+        for i, (section, heading, body) in enumerate(rows, start=1)
+    )
+    return sla
+
+
+def _lock(sla: ServiceLevelAgreement) -> ServiceLevelAgreement:
+    return ServiceLevelAgreement.objects.select_for_update().get(pk=sla.pk)
+
+
+def _reopen_for_edit(sla: ServiceLevelAgreement, now: dt.datetime) -> None:
+    """Editing a sent or part-signed SLA voids its signatures and takes it back to draft."""
+    if sla.is_locked:
+        raise SLALocked("This SLA has been signed by both parties and cannot change. Make an amendment instead.")
+    if sla.status != SLAStatus.DRAFT:
+        sla.signatures.filter(voided_at__isnull=True).update(voided_at=now)
+        sla.status = SLAStatus.DRAFT
+        sla.sent_at = None
+        sla.content_hash = ""
+
+
+@transaction.atomic
+def sla_update_schedule(*, sla: ServiceLevelAgreement, data: dict, now: dt.datetime) -> ServiceLevelAgreement:
+    sla = _lock(sla)
+    _reopen_for_edit(sla, now)
+    for name in SCHEDULE_FIELDS:
+        if name in data:
+            setattr(sla, name, data[name])
+    sla.updated_at = now
+    sla.full_clean()
+    sla.save()
+    return sla
+
+
+@transaction.atomic
+def sla_update_clause(*, sla: ServiceLevelAgreement, clause: SLAClause, heading: str, body: str,
+                      now: dt.datetime) -> SLAClause:
+    sla = _lock(sla)
+    _reopen_for_edit(sla, now)
+    clause.heading, clause.body = heading.strip(), body.strip()
+    clause.full_clean()
+    clause.save()
+    sla.updated_at = now
+    sla.save()
+    return clause
+
+
+def canonical_content(sla: ServiceLevelAgreement) -> dict:
+    """Everything a signature covers, in a stable form."""
+    return {
+        "reference": sla.reference,
+        "version": sla.version,
+        "school": {"id": sla.school_id, "name": sla.school.name},
+        "provider": {"id": sla.provider_id, "name": sla.provider.name},
+        "schedule": {name: str(getattr(sla, name)) if getattr(sla, name) is not None else None
+                     for name in SCHEDULE_FIELDS},
+        "clauses": [
+            {"number": n, "section": c.section, "heading": c.heading, "body": render_clause(sla, c.body)}
+            for n, c in enumerate(sla.clauses.all(), start=1)
+        ],
+    }
+
+
+def content_hash(sla: ServiceLevelAgreement) -> str:
+    blob = json.dumps(canonical_content(sla), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def render_clause(sla: ServiceLevelAgreement, body: str) -> str:
+    """Fill the enforced numbers into clause prose ({register_deadline_minutes} etc.)."""
+    values = {
+        "register_deadline_minutes": sla.register_deadline_minutes,
+        "incidents_before_emergency_review": sla.incidents_before_emergency_review,
+        "visits_per_half_term": sla.visits_per_half_term,
+    }
+    try:
+        return body.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return body
+
+
+def _require_schedule(sla: ServiceLevelAgreement) -> None:
+    missing = [label for name, label in [
+        ("start_date", "start date"), ("end_date", "end date"), ("hours_per_week", "hours per week"),
+        ("days_and_sessions", "days and sessions"), ("number_of_pupils", "number of pupils"), ("rate", "rate"),
+    ] if getattr(sla, name) in (None, "")]
+    if missing:
+        raise ValidationError(f"Complete the schedule before sending: {', '.join(missing)}.")
+
+
+@transaction.atomic
+def sla_send(*, sla: ServiceLevelAgreement, by, now: dt.datetime) -> ServiceLevelAgreement:
+    sla = _lock(sla)
+    if sla.status != SLAStatus.DRAFT:
+        raise ValidationError("Only a draft can be sent for signature.")
+    _require_schedule(sla)
+    sla.status = SLAStatus.SENT
+    sla.sent_at = now
+    sla.first_sent_at = sla.first_sent_at or now
+    sla.content_hash = content_hash(sla)
+    sla.updated_at = now
+    sla.save()
+    return sla
+
+
+@transaction.atomic
+def sla_sign(*, sla: ServiceLevelAgreement, membership, typed_name: str, position: str, now: dt.datetime,
+             ip_address: str | None = None) -> SLASignature:
+    """Sign for the member's organisation. The signature covers the content hash computed now."""
+    sla = _lock(sla)
+    org = membership.organisation
+    party = Party.SCHOOL if org.pk == sla.school_id else Party.PROVIDER if org.pk == sla.provider_id else None
+    if party is None:
+        raise ValidationError("Only the school and the provider named in the SLA can sign it.")
+    if sla.status not in (SLAStatus.SENT, SLAStatus.PARTLY_SIGNED):
+        raise ValidationError("This SLA is not waiting for signatures.")
+    if sla.signatures.filter(voided_at__isnull=True, party=party).exists():
+        raise ValidationError("Your organisation has already signed this SLA.")
+    current = content_hash(sla)
+    if current != sla.content_hash:
+        raise ValidationError("The SLA changed after it was sent. It must be sent again.")
+    if typed_name.strip().casefold() != membership.user.full_name.strip().casefold():
+        raise ValidationError({"typed_name": f"Type your full name exactly as on your account: {membership.user.full_name}"})
+    signature = SLASignature.objects.create(
+        sla=sla, party=party, organisation=org, user=membership.user, typed_name=typed_name.strip(),
+        position=position.strip(), signed_at=now, ip_address=ip_address, content_hash=current,
+    )
+    parties = set(sla.signatures.filter(voided_at__isnull=True).values_list("party", flat=True))
+    if parties == {Party.SCHOOL, Party.PROVIDER}:
+        sla.status = SLAStatus.SIGNED
+        sla.signed_at = now
+        sla_id = sla.pk
+        transaction.on_commit(lambda: _enqueue_pdf(sla_id))
+    else:
+        sla.status = SLAStatus.PARTLY_SIGNED
+    sla.updated_at = now
+    sla.save()
+    audit_record(organisation=org, user=membership.user, action=AuditAction.CHANGE, obj=sla,
+                 detail=f"signed for the {party}", ip_address=ip_address)
+    return signature
+
+
+def _enqueue_pdf(sla_id: int) -> None:
+    from .tasks import render_signed_sla_pdf
+
+    try:
+        render_signed_sla_pdf.delay(sla_id)
+    except Exception:  # broker down: the PDF is rendered on first download instead
+        pass
+
+
+@transaction.atomic
+def sla_acknowledge_safeguarding(*, sla: ServiceLevelAgreement, membership, now: dt.datetime,
+                                 policy_received_on: dt.date | None = None) -> ServiceLevelAgreement:
+    """Provider DSL acknowledges; the school records that it received the safeguarding policy."""
+    sla = _lock(sla)
+    if sla.status == SLAStatus.TERMINATED:
+        raise ValidationError("This SLA has been terminated.")
+    if membership.organisation_id == sla.provider_id:
+        sla.provider_dsl_acknowledged_by = membership.user
+        sla.provider_dsl_acknowledged_at = now
+    elif membership.organisation_id == sla.school_id:
+        if policy_received_on is None:
+            raise ValidationError({"policy_received_on": "Enter the date you received the safeguarding policy"})
+        sla.safeguarding_policy_received_on = policy_received_on
+        sla.safeguarding_policy_recorded_by = membership.user
+    else:
+        raise ValidationError("Only the parties to the SLA can record this.")
+    sla.updated_at = now
+    sla.save()
+    return sla
+
+
+@transaction.atomic
+def sla_amend(*, sla: ServiceLevelAgreement, by, now: dt.datetime) -> ServiceLevelAgreement:
+    """A signed SLA never changes: an amendment is version n+1, a draft to be signed again."""
+    sla = _lock(sla)
+    if sla.status != SLAStatus.SIGNED:
+        raise ValidationError("Only a signed SLA can be amended; edit a draft directly.")
+    if ServiceLevelAgreement.objects.filter(previous=sla).exists():
+        raise ValidationError("An amendment to this version already exists.")
+    new = ServiceLevelAgreement(
+        reference=sla.reference, version=sla.version + 1, previous=sla, school=sla.school,
+        provider=sla.provider, created_by=by, created_at=now, updated_at=now,
+        first_sent_at=sla.first_sent_at,
+        **{name: getattr(sla, name) for name in SCHEDULE_FIELDS},
+    )
+    new.full_clean()
+    new.save()
+    SLAClause.objects.bulk_create(
+        SLAClause(sla=new, section=c.section, position=c.position, heading=c.heading, body=c.body)
+        for c in sla.clauses.all()
+    )
+    return new
+
+
+@transaction.atomic
+def sla_terminate(*, sla: ServiceLevelAgreement, on: dt.date, reason: str, by, now: dt.datetime) -> ServiceLevelAgreement:
+    sla = _lock(sla)
+    if sla.status != SLAStatus.SIGNED:
+        raise ValidationError("Only a signed SLA can be terminated.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason for ending the SLA"})
+    sla.status = SLAStatus.TERMINATED
+    sla.terminated_on = on
+    sla.termination_reason = reason.strip()
+    sla.updated_at = now
+    sla.save()
+    return sla
+
+
+@transaction.atomic
+def template_save_from_sla(*, sla: ServiceLevelAgreement, name: str, now: dt.datetime) -> ClauseTemplate:
+    template, _ = ClauseTemplate.objects.get_or_create(organisation=sla.school, name=name.strip(),
+                                                       defaults={"created_at": now})
+    template.clauses.all().delete()
+    TemplateClause.objects.bulk_create(
+        TemplateClause(template=template, section=c.section, position=c.position, heading=c.heading, body=c.body)
+        for c in sla.clauses.all()
+    )
+    return template
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+def sla_pdf_context(sla: ServiceLevelAgreement, *, verify_url: str) -> dict:
+    clauses = list(sla.clauses.all())
+    sections: list[dict] = []
+    for number, clause in enumerate(clauses, start=1):
+        if not sections or sections[-1]["heading"] != clause.section:
+            sections.append({"heading": clause.section, "number": len(sections) + 1, "clauses": []})
+        sections[-1]["clauses"].append({
+            "number": f"{sections[-1]['number']}.{len(sections[-1]['clauses']) + 1}",
+            "heading": clause.heading, "body": render_clause(sla, clause.body),
+        })
+    signatures = {s.party: s for s in sla.signatures.filter(voided_at__isnull=True).select_related("organisation")}
+    return {
+        "sla": sla, "sections": sections, "school_signature": signatures.get(Party.SCHOOL),
+        "provider_signature": signatures.get(Party.PROVIDER), "verify_url": verify_url,
+        "footer": f"{sla.reference} version {sla.version} · content SHA-256 {sla.content_hash}",
+        "title": f"Service level agreement {sla.reference} version {sla.version}",
+    }
+
+
+def sla_pdf_bytes(sla: ServiceLevelAgreement) -> bytes:
+    verify_url = f"{settings.APC_BASE_URL.rstrip('/')}/verify/"
+    return pdf.render_pdf("print/sla.html", sla_pdf_context(sla, verify_url=verify_url))
+
+
+def sla_pdf_ensure(*, sla_id: int, now: dt.datetime) -> ServiceLevelAgreement:
+    """Render and store the signed SLA's PDF once (idempotent: a second call does nothing)."""
+    with scopes_disabled(), transaction.atomic():
+        sla = ServiceLevelAgreement.objects.select_for_update().select_related("school", "provider").get(pk=sla_id)
+        if sla.pdf_sha256:
+            return sla
+        if sla.status not in (SLAStatus.SIGNED, SLAStatus.TERMINATED):
+            raise ValidationError("Only a signed SLA has a PDF.")
+        data = sla_pdf_bytes(sla)
+        folder = Path(settings.MEDIA_ROOT) / "slas"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"slas/{sla.reference}-v{sla.version}-{secrets.token_hex(8)}.pdf"
+        (Path(settings.MEDIA_ROOT) / name).write_bytes(data)
+        sla.pdf_path = name
+        sla.pdf_sha256 = pdf.sha256(data)
+        sla.pdf_generated_at = now
+        sla.save(update_fields=["pdf_path", "pdf_sha256", "pdf_generated_at"])
+        return sla
+
+
+def sla_pdf_file(sla: ServiceLevelAgreement) -> Path:
+    return Path(settings.MEDIA_ROOT) / sla.pdf_path

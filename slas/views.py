@@ -1,0 +1,227 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.forms import ConfirmForm
+from apcommission import clock, pdf
+from apcommission.forms import add_service_errors
+from tenancy.models import AuditAction
+from tenancy.permissions import org_view
+from tenancy.roles import Capability
+from tenancy.roles import OrganisationKind as K
+from tenancy.services import audit_request, client_ip
+
+from . import services
+from .forms import (
+    ClauseForm, PolicyReceivedForm, SaveTemplateForm, SignForm, SLACreateForm, SLAScheduleForm, TerminateForm,
+    VerifyForm,
+)
+from .models import SLAClause
+from .selectors import sla_by_pdf_hash, sla_detail_queryset, sla_list
+
+SCHOOL = (K.SCHOOL,)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _sla(pk):
+    return get_object_or_404(sla_detail_queryset(), pk=pk)
+
+
+def _to_detail(org, sla):
+    return redirect("slas:detail", org=org, pk=sla.pk)
+
+
+@org_view(Capability.VIEW_AGREEMENTS)
+def sla_list_view(request, org):
+    return render(request, "slas/list.html", {"slas": sla_list()})
+
+
+@org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
+def sla_create_view(request, org):
+    form = SLACreateForm(_posted(request), school=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sla = services.sla_create(school=request.organisation, provider=form.cleaned_data["provider"],
+                                      created_by=request.user, now=clock.now(), template=form.chosen_template())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Draft SLA {sla.reference} created. Complete the schedule, then send it.")
+            return redirect("slas:schedule", org=org, pk=sla.pk)
+    return render(request, "slas/create.html", {"form": form})
+
+
+@org_view(Capability.VIEW_AGREEMENTS)
+def sla_detail_view(request, org, pk):
+    sla = _sla(pk)
+    signatures = [s for s in sla.signatures.all() if s.voided_at is None]
+    membership = request.membership
+    is_school = request.organisation.pk == sla.school_id
+    party_signed = {s.organisation_id for s in signatures}
+    return render(request, "slas/detail.html", {
+        "sla": sla,
+        "clauses": [(n, c, services.render_clause(sla, c.body)) for n, c in enumerate(sla.clauses.all(), start=1)],
+        "signatures": signatures,
+        "voided_signatures": [s for s in sla.signatures.all() if s.voided_at is not None],
+        "can_edit": is_school and sla.is_editable and membership.can(Capability.SIGN_AGREEMENTS),
+        "can_sign": (sla.status in ("sent", "partly_signed") and membership.can(Capability.SIGN_AGREEMENTS)
+                     and request.organisation.pk not in party_signed
+                     and request.organisation.pk in (sla.school_id, sla.provider_id)),
+        "can_amend": is_school and sla.status == "signed" and membership.can(Capability.SIGN_AGREEMENTS),
+        "can_acknowledge": membership.can(Capability.REPORT_SAFEGUARDING) and sla.status != "terminated"
+                           and request.organisation.pk in (sla.school_id, sla.provider_id),
+        "is_school": is_school,
+        "send_form": ConfirmForm(submit="Send for signature"),
+    })
+
+
+@org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
+def sla_schedule_view(request, org, pk):
+    sla = _sla(pk)
+    form = SLAScheduleForm(_posted(request), instance=sla)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sla_update_schedule(sla=sla, data=form.cleaned_data, now=clock.now())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Schedule saved.")
+            return _to_detail(org, sla)
+    return render(request, "slas/schedule.html", {"form": form, "sla": sla})
+
+
+@org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
+def sla_clause_view(request, org, pk, clause_pk):
+    sla = _sla(pk)
+    clause = get_object_or_404(SLAClause, sla=sla, pk=clause_pk)
+    form = ClauseForm(_posted(request), initial={"heading": clause.heading, "body": clause.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sla_update_clause(sla=sla, clause=clause, now=clock.now(), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Clause “{clause.heading}” saved.")
+            return HttpResponseRedirect(reverse("slas:detail", kwargs={"org": org, "pk": sla.pk}) + f"#clause-{clause.pk}")
+    return render(request, "slas/clause.html", {"form": form, "sla": sla, "clause": clause})
+
+
+@org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
+@require_POST
+def sla_send_view(request, org, pk):
+    sla = _sla(pk)
+    try:
+        services.sla_send(sla=sla, by=request.user, now=clock.now())
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"SLA sent to {sla.provider.name} for signature.")
+    return _to_detail(org, sla)
+
+
+@org_view(Capability.SIGN_AGREEMENTS)
+def sla_sign_view(request, org, pk):
+    sla = _sla(pk)
+    form = SignForm(_posted(request), initial={"position": request.membership.job_title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sla_sign(sla=sla, membership=request.membership, now=clock.now(), ip_address=client_ip(request),
+                              typed_name=form.cleaned_data["typed_name"], position=form.cleaned_data["position"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "You have signed the SLA.")
+            return _to_detail(org, sla)
+    return render(request, "slas/sign.html", {"form": form, "sla": sla, "content_hash": sla.content_hash})
+
+
+@org_view(Capability.REPORT_SAFEGUARDING)
+def sla_safeguarding_view(request, org, pk):
+    sla = _sla(pk)
+    is_school = request.organisation.pk == sla.school_id
+    form = PolicyReceivedForm(_posted(request)) if is_school else ConfirmForm(
+        _posted(request), submit="Acknowledge as safeguarding lead")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sla_acknowledge_safeguarding(
+                sla=sla, membership=request.membership, now=clock.now(),
+                policy_received_on=form.cleaned_data.get("policy_received_on"))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Recorded.")
+            return _to_detail(org, sla)
+    return render(request, "slas/safeguarding.html", {"form": form, "sla": sla, "is_school": is_school})
+
+
+@org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
+@require_POST
+def sla_amend_view(request, org, pk):
+    sla = _sla(pk)
+    try:
+        new = services.sla_amend(sla=sla, by=request.user, now=clock.now())
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _to_detail(org, sla)
+    messages.success(request, f"Version {new.version} created as a draft. It must be signed again by both parties.")
+    return _to_detail(org, new)
+
+
+@org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
+def sla_terminate_view(request, org, pk):
+    sla = _sla(pk)
+    form = TerminateForm(_posted(request), initial={"terminated_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sla_terminate(sla=sla, on=form.cleaned_data["terminated_on"], reason=form.cleaned_data["reason"],
+                                   by=request.user, now=clock.now())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The SLA has been ended.")
+            return _to_detail(org, sla)
+    return render(request, "slas/terminate.html", {"form": form, "sla": sla})
+
+
+@org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
+def sla_save_template_view(request, org, pk):
+    sla = _sla(pk)
+    form = SaveTemplateForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        template = services.template_save_from_sla(sla=sla, name=form.cleaned_data["name"], now=clock.now())
+        messages.success(request, f"Saved as your template “{template.name}”.")
+        return _to_detail(org, sla)
+    return render(request, "slas/save_template.html", {"form": form, "sla": sla})
+
+
+@org_view(Capability.VIEW_AGREEMENTS)
+def sla_pdf_view(request, org, pk):
+    sla = _sla(pk)
+    if sla.status not in ("signed", "terminated"):
+        messages.error(request, "A PDF is made once both parties have signed.")
+        return _to_detail(org, sla)
+    sla = services.sla_pdf_ensure(sla_id=sla.pk, now=clock.now())
+    audit_request(request, action=AuditAction.DOWNLOAD, obj=sla, detail=f"PDF sha256 {sla.pdf_sha256[:12]}…")
+    response = FileResponse(services.sla_pdf_file(sla).open("rb"), as_attachment=True,
+                            filename=f"{sla.reference}-v{sla.version}.pdf", content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def verify_view(request):
+    """Public: anyone holding a PDF can check it matches a signed record (the file is not kept)."""
+    form = VerifyForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        digest = pdf.sha256(b"".join(upload.chunks()))
+        result = {"sha256": digest, "sla": sla_by_pdf_hash(digest)}
+    return render(request, "slas/verify.html", {"form": form, "result": result})

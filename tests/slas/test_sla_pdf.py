@@ -1,0 +1,67 @@
+import io
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
+
+from apcommission import clock
+from slas import services
+from tenancy.models import AuditEvent
+from tenancy.roles import OrganisationKind as K
+from tenancy.scoping import scope
+
+
+def _text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_signed_pdf_has_parties_clauses_signatures_and_hash(signed, school_lead, provider_manager):
+    sla = services.sla_pdf_ensure(sla_id=signed.pk, now=clock.now())
+    data = services.sla_pdf_file(sla).read_bytes()
+    assert data.startswith(b"%PDF-") and services.pdf.sha256(data) == sla.pdf_sha256
+    text = _text(data)
+    assert sla.school.name in text and sla.provider.name in text
+    for clause in sla.clauses.all():
+        assert clause.heading in text, clause.heading
+    for member in (school_lead, provider_manager):
+        assert member.user.full_name in text
+    assert text.count("Signed electronically via apcommission") == 2
+    assert "Position: " in text
+    # The content hash may be wrapped across lines in the footer; the verification page has it whole.
+    assert sla.content_hash in text.replace(" ", "")
+    assert f"{sla.reference} version 1" in text
+    assert re.search(r"Page 1 of \d+", text)
+    reader = PdfReader(io.BytesIO(data))
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged (PDF/UA)
+
+
+def test_pdf_is_rendered_once(signed):
+    first = services.sla_pdf_ensure(sla_id=signed.pk, now=clock.now())
+    again = services.sla_pdf_ensure(sla_id=signed.pk, now=clock.now())
+    assert (first.pdf_path, first.pdf_sha256) == (again.pdf_path, again.pdf_sha256)
+
+
+def test_download_is_audited_and_returns_the_stored_pdf(signed, world, login):
+    client = login(world.user(K.PROVIDER, "provider_manager"))
+    response = client.get(f"/o/provider-a/slas/{signed.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = b"".join(response.streaming_content)
+    signed.refresh_from_db()
+    assert services.pdf.sha256(data) == signed.pdf_sha256
+    with scope(organisation=world.org(K.PROVIDER)):
+        event = AuditEvent.objects.get(action="download")
+    assert event.object_id == str(signed.pk)
+
+
+def test_original_pdf_verifies_and_a_tampered_one_does_not(signed, client):
+    sla = services.sla_pdf_ensure(sla_id=signed.pk, now=clock.now())
+    original = services.sla_pdf_file(sla).read_bytes()
+    ok = client.post("/verify/", {"document": SimpleUploadedFile("sla.pdf", original, "application/pdf")})
+    assert "This PDF matches the signed record" in ok.content.decode()
+    middle = len(original) // 2
+    tampered = original[:middle] + bytes([original[middle] ^ 0x01]) + original[middle + 1:]
+    assert tampered != original
+    bad = client.post("/verify/", {"document": SimpleUploadedFile("sla.pdf", tampered, "application/pdf")})
+    html = bad.content.decode()
+    assert "does not match any signed agreement" in html and "matches the signed record" not in html
