@@ -2,6 +2,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from placements.models import Pupil
+from slas.models import ServiceLevelAgreement
 from tenancy.models import Membership, Organisation
 from tenancy.roles import ROLE_KINDS
 from tenancy.scoping import scopes_disabled
@@ -18,5 +19,8 @@ def test_demo_data_is_complete_and_idempotent(db, capsys):
         roles = set(Membership.objects.values_list("role", flat=True))
         assert roles == set().union(*ROLE_KINDS.values())  # a user for every role
         assert Pupil.objects.count() == 12
+        slas = {sla.status: sla for sla in ServiceLevelAgreement.objects.all()}
+        assert sorted(slas) == ["draft", "sent", "signed"]
+        assert len(slas["signed"].pdf_sha256) == 64
     assert "demo-password-2026" in first
     assert User.objects.get(email="ap-lead@demo.apcommission.test").check_password("demo-password-2026")

@@ -10,8 +10,10 @@ from django.db import transaction
 from stdnum.gb import upn as stdnum_upn
 
 from accounts.models import User
+from apcommission import clock
 from placements.models import Pupil
 from providers.models import ListingStatus, ProviderListing
+from slas.demo import load_slas_demo
 from tenancy.models import Membership, Organisation, SchoolType
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role as R
@@ -96,6 +98,8 @@ class Command(BaseCommand):
             orgs = self._organisations()
             users = self._people(orgs)
             self._pupils(orgs)
+        now = clock.now()
+        load_slas_demo(orgs, now)
         self._print_logins(users)
 
     def _organisations(self) -> dict[str, Organisation]:
