@@ -168,3 +168,21 @@ def test_visibility(world, draft, signed, school_lead):
     for kind in (K.SCHOOL, K.PROVIDER, K.LOCAL_AUTHORITY, K.TRUST):
         with _in(world.org(kind, "b")):
             assert ServiceLevelAgreement.objects.count() == 0
+
+
+def test_pdf_task_is_queued_once_when_both_have_signed(draft, school_lead, provider_manager, monkeypatch,
+                                                      django_capture_on_commit_callbacks):
+    from slas import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.render_signed_sla_pdf, "delay", lambda sla_id: queued.append(sla_id))
+    with _in(school_lead.organisation):
+        services.sla_send(sla=draft, by=school_lead.user, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign(draft, provider_manager)
+    assert queued == []
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign(draft, school_lead)
+    assert queued == [draft.pk]
+    # The task itself renders and stores the PDF.
+    assert len(tasks.render_signed_sla_pdf.run(draft.pk)) == 64
