@@ -17,4 +17,7 @@ writeFileSync(`${out}/app.css`, result.css);
 
 const govuk = "node_modules/govuk-frontend/dist/govuk";
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
+// The compiled CSS refers to these images (collectstatic's manifest needs them); the pages do not
+// use the crown or crest, and the GDS Transport fonts are left out by the Sass settings above.
+cpSync(`${govuk}/assets/images`, `${out}/assets/images`, { recursive: true });
 console.log(`built ${out}/app.css (${result.css.length} bytes)`);

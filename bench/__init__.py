@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` (usage in bench/__main__.py)."""

@@ -1,0 +1,53 @@
+"""Benchmarks: `python -m bench` measures the figures below against PostgreSQL.
+
+Usage (from the repository root, with the project's virtualenv)::
+
+    .venv/bin/python -m bench               # every benchmark
+    .venv/bin/python -m bench dashboard     # one (or several: names separated by spaces)
+    .venv/bin/python -m bench --list        # the benchmarks there are
+
+Each run creates its own database, ``apcommission_bench_<pid>``, on the PostgreSQL server at
+127.0.0.1:5432 as user ``postgres`` (set ``APC_BENCH_POSTGRES=postgres://user:password@host:port``
+for another server; the user needs CREATEDB), migrates it, runs the benchmarks and drops the
+database at the end, also when a benchmark fails or the run is interrupted (Ctrl-C, SIGTERM).
+``DATABASE_URL`` is ignored: a benchmark never touches another database. Redis (cache) is
+``redis://127.0.0.1:6379/15`` unless ``APC_BENCH_REDIS_URL`` says otherwise. Settings are
+``bench.settings`` (the test settings, with MFA required as in production).
+
+Output: one line per figure on stdout, ``name: value unit``; progress goes to stderr. Exit status
+0 when every benchmark ran, 1 when one failed, 2 for an unknown benchmark name.
+
+Figures:
+
+``dashboard`` (bench/dashboard.py)
+    ``dashboard_queries_10``, ``dashboard_queries_1000``: SQL queries for one GET of a school's
+    dashboard by its signed-in AP lead (enrolled in MFA) with 10 and 1,000 pupils in the school.
+    The two should be equal (tests/test_dashboard_queries.py asserts it).
+    ``dashboard_ms_median_1000``: median time of 20 such requests at 1,000 pupils, in ms,
+    through Django's test client (no network, no gunicorn).
+
+Adding a benchmark: write ``bench/<name>.py`` with ``run()`` yielding ``bench.runner.Figure``
+objects and register it in ``bench.runner.BENCHMARKS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench.runner import BENCHMARKS, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Run apcommission's benchmarks.")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+    if args.list:
+        print("\n".join(BENCHMARKS))
+        return 0
+    return run(args.names or list(BENCHMARKS))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

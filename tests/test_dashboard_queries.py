@@ -1,0 +1,98 @@
+"""Dashboards cost a fixed number of SQL queries, whatever the amount of data behind them.
+
+The school dashboard is measured at 10 pupils and must cost the same at 1,000 (bench/dashboard.py
+reports the same figures against a fresh database). Every role of every kind of organisation gets
+its dashboard within QUERY_BUDGET, and the trust, LA and provider dashboards too stay the same
+when their data grows.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from bench.dashboard import add_pupils, count_queries
+from providers.models import ProviderListing
+from tenancy.factories import OrganisationFactory
+from tenancy.roles import ROLE_KINDS, OrganisationKind
+from tenancy.scoping import scopes_disabled
+
+K = OrganisationKind
+
+# Session, user, memberships, the dashboard's own figures, savepoints and the session save.
+# Raise it only with a reason: a dashboard is the page everyone opens first.
+QUERY_BUDGET = 14
+
+
+def dashboard_url(org) -> str:
+    return reverse("dashboard", kwargs={"org": org.slug})
+
+
+def test_school_dashboard_queries_are_the_same_at_10_and_1000_pupils(world, login, django_assert_num_queries):
+    school = world.org(K.SCHOOL)
+    client = login(world.user(K.SCHOOL, "ap_lead"))
+    url = dashboard_url(school)
+    add_pupils(school, 9)  # the world has one pupil already
+    at_10 = count_queries(client, url)
+    assert at_10 <= QUERY_BUDGET
+
+    add_pupils(school, 990)
+    with django_assert_num_queries(at_10):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["pupil_total"] == 1000, "the 1,000 pupils are not on the dashboard"
+
+
+def _more_trust_data(world):
+    """Another school in trust A, both schools with 500 pupils."""
+    trust = world.org(K.TRUST)
+    other = OrganisationFactory(kind=K.SCHOOL, slug="school-a2", name="School A2",
+                                local_authority=world.org(K.LOCAL_AUTHORITY), trust=trust)
+    add_pupils(world.org(K.SCHOOL), 499)
+    add_pupils(other, 500)
+
+
+def _more_area_data(world):
+    """50 more schools and 20 more listed providers in LA A."""
+    la = world.org(K.LOCAL_AUTHORITY)
+    for n in range(50):
+        OrganisationFactory(kind=K.SCHOOL, slug=f"la-a-school-{n}", local_authority=la)
+    with scopes_disabled():
+        for n in range(20):
+            provider = OrganisationFactory(kind=K.PROVIDER, slug=f"la-a-provider-{n}", local_authority=la)
+            ProviderListing.objects.create(local_authority=la, provider=provider)
+
+
+def _more_listings(world):
+    """Provider A listed by 20 more local authorities."""
+    provider = world.org(K.PROVIDER)
+    with scopes_disabled():
+        for n in range(20):
+            la = OrganisationFactory(kind=K.LOCAL_AUTHORITY, slug=f"other-la-{n}")
+            ProviderListing.objects.create(local_authority=la, provider=provider)
+
+
+@pytest.mark.parametrize(("kind", "role", "grow"), [
+    (K.TRUST, "trust_executive", _more_trust_data),
+    (K.LOCAL_AUTHORITY, "qa_officer", _more_area_data),
+    (K.PROVIDER, "provider_manager", _more_listings),
+])
+def test_other_dashboards_do_not_grow_with_their_data(world, login, django_assert_num_queries, kind, role, grow):
+    client = login(world.user(kind, role))
+    url = dashboard_url(world.org(kind))
+    before = count_queries(client, url)
+    grow(world)
+    with django_assert_num_queries(before):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("kind", "role"), sorted((kind, role) for kind, roles in ROLE_KINDS.items() for role in roles))
+def test_every_member_gets_their_dashboard_within_the_query_budget(world, login, django_assert_max_num_queries, kind, role):
+    client = login(world.user(kind, role))
+    url = dashboard_url(world.org(kind))
+    client.get(url)  # warm up
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert world.org(kind).name in response.content.decode()
