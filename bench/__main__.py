@@ -26,6 +26,11 @@ Figures:
     ``dashboard_ms_median_1000``: median time of 20 such requests at 1,000 pupils, in ms,
     through Django's test client (no network, no gunicorn).
 
+``sla_pdf`` (bench/sla_pdf.py)
+    ``sla_pdf_10page_s``: median of 5 renders of a signed 10-page SLA through the app's rendering
+    service; ``weasyprint_bare_10page_s``: WeasyPrint alone on the same HTML;
+    ``sla_pdf_overhead_ratio``: the first over the second (targets: < 2 s, <= 1.2x).
+
 Adding a benchmark: write ``bench/<name>.py`` with ``run()`` yielding ``bench.runner.Figure``
 objects and register it in ``bench.runner.BENCHMARKS``.
 """

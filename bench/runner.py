@@ -21,6 +21,7 @@ from dataclasses import dataclass
 BENCHMARKS: dict[str, str] = {
     "dashboard": "bench.dashboard",
     "directory": "bench.directory",
+    "sla_pdf": "bench.sla_pdf",
 }
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -37,7 +38,7 @@ class Figure:
     unit: str
 
     def __str__(self) -> str:
-        value = f"{self.value:.1f}" if isinstance(self.value, float) else str(self.value)
+        value = f"{self.value:.3f}".rstrip("0").rstrip(".") if isinstance(self.value, float) else str(self.value)
         return f"{self.name}: {value} {self.unit}"
 
 
