@@ -24,6 +24,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("verify/", sla_views.verify_view, name="verify"),
     path("o/<slug:org>/", include(org_patterns)),
+    # The invitation proves a person's address: no adding unverified addresses afterwards.
+    path("accounts/email/", views.page_not_found, name="account_email_disabled"),
     path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -42,6 +42,11 @@ def healthz(request):
     })
 
 
+def page_not_found(request):
+    """For third-party URLs we switch off (allauth's e-mail management)."""
+    return render(request, "404.html", status=404)
+
+
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -170,6 +170,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[apcommission] "
+MFA_ADAPTER = "accounts.adapters.GovukMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "apcommission"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -224,6 +225,8 @@ MEDIA_URL = "/no-public-media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds leaves number, URL and phone inputs unstyled; give them the GOV.UK input class.
+CRISPY_CLASS_CONVERTERS = {"numberinput": "govuk-input", "urlinput": "govuk-input", "telinput": "govuk-input"}
 
 # Absolute address of the service, for links in emails sent by background jobs.
 APC_BASE_URL = env.str("APC_BASE_URL", default="http://127.0.0.1:8000")

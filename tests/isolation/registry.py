@@ -68,6 +68,7 @@ NON_TENANT_URLS: dict[str, str] = {
     "organisation_switch": "lists only the signed-in person's memberships; tests/test_tenancy_views.py",
     "invitation_accept": "the single-use token is the grant; tests/test_invitations.py",
     "healthz": "public liveness check, no tenant data; tests/test_ops.py",
+    "account_email_disabled": "switches allauth's e-mail page off (404); tests/test_accounts_pages.py",
     "verify": "public: confirms a PDF the holder already has; tests/slas/test_sla_pdf.py",
 }
 

@@ -1,0 +1,30 @@
+"""Steps shared by the browser tests."""
+
+from __future__ import annotations
+
+import time
+
+
+def fresh_totp_code(secret: str) -> str:
+    """The current TOTP code (allauth's own functions), waiting out the last 3 s of a period so
+    the server checks it in the same 30-second window (allauth's TOTP_TOLERANCE is 0)."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    if period - time.time() % period < 3:
+        time.sleep(period - time.time() % period + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
+    return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
