@@ -22,6 +22,11 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Dashboard", "dashboard", Capability.VIEW_DASHBOARD),
     NavItem("Pupils", "placements:pupil_list", Capability.VIEW_PUPILS, (K.SCHOOL, K.TRUST)),
+    NavItem("Referrals and placements", "placements:placement_list", Capability.VIEW_PUPILS,
+            (K.SCHOOL, K.TRUST, K.PROVIDER)),
+    NavItem("Children in AP", "placements:area_list", Capability.VIEW_AREA, (K.LOCAL_AUTHORITY,)),
+    NavItem("Providers", "providers:directory", Capability.CHECK_PROVIDERS, (K.SCHOOL, K.LOCAL_AUTHORITY)),
+    NavItem("Due-diligence pack", "providers:pack", Capability.MANAGE_PROVIDER_PROFILE, (K.PROVIDER,)),
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
     NavItem("People", "tenancy:member_list", Capability.MANAGE_MEMBERS),
     NavItem("Audit log", "tenancy:audit_log", Capability.VIEW_AUDIT_LOG),

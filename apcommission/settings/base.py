@@ -7,6 +7,7 @@ ImproperlyConfigured; any secret may instead be given as a file with NAME_FILE.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -139,6 +140,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_notifications",
         "schedule": 60.0,
     },
+    # Providers' documents, DBS checks and training expiring within 30 days or expired (issue #3).
+    "provider-expiry-reminders": {
+        "task": "providers.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=6, minute=30),  # daily, Europe/London (CELERY_TIMEZONE)
+    },
+    # Initial assessment of needs due within a week of acceptance: "due soon" and "overdue" (issue #4).
+    "placements-initial-assessment-reminders": {
+        "task": "placements.tasks.initial_assessment_reminders",
+        "schedule": crontab(minute=15),  # hourly
+    },
 }
 
 # --- Auth: custom user (email login), allauth, django-guardian for per-object grants.
@@ -239,5 +250,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

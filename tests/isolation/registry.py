@@ -58,8 +58,6 @@ FOUNDATION_URLS: dict[str, UrlSpec] = {
     "tenancy:member_remove": UrlSpec(K.SCHOOL, kwargs=_other_member),
     "tenancy:invitation_revoke": UrlSpec(K.SCHOOL, kwargs=_pending_invitation, method="post", ok_status=302),
     "tenancy:audit_log": UrlSpec(K.SCHOOL),
-    "placements:pupil_list": UrlSpec(K.SCHOOL),
-    "placements:pupil_detail": UrlSpec(K.SCHOOL, kwargs=lambda world, side: {"pk": world.pupils[side].pk}),
 }
 
 # URLs outside /o/<org>/: no tenant data, or the grant is in the URL itself.

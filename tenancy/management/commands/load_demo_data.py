@@ -11,7 +11,9 @@ from stdnum.gb import upn as stdnum_upn
 
 from accounts.models import User
 from apcommission import clock
+from placements.demo import load_placements_demo
 from placements.models import Pupil
+from providers.demo import load_providers_demo
 from providers.models import ListingStatus, ProviderListing
 from slas.demo import load_slas_demo
 from tenancy.models import Membership, Organisation, SchoolType
@@ -94,13 +96,15 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        now = clock.now()
         with scopes_disabled():
             orgs = self._organisations()
-            users = self._people(orgs)
+            rows, users = self._people(orgs)
             self._pupils(orgs)
-        now = clock.now()
+        load_providers_demo(orgs, now)
+        load_placements_demo(orgs, users, now)
         load_slas_demo(orgs, now)
-        self._print_logins(users)
+        self._print_logins(rows)
 
     def _organisations(self) -> dict[str, Organisation]:
         orgs: dict[str, Organisation] = {}
@@ -119,8 +123,8 @@ class Command(BaseCommand):
             )
         return orgs
 
-    def _people(self, orgs) -> list[tuple[str, str, str]]:
-        rows = []
+    def _people(self, orgs) -> tuple[list[tuple[str, str, str]], dict[str, User]]:
+        rows, users = [], {}
         for local, name, slug, role, title in PEOPLE:
             user = User.objects.filter(email=email_for(local)).first()
             if user is None:
@@ -128,11 +132,12 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(user=user, organisation=orgs[slug],
                                              defaults={"role": role, "job_title": title})
             rows.append((user.email, orgs[slug].name, R(role).label))
+            users[local] = user
         for local, slug, role, title in EXTRA_MEMBERSHIPS:
             user = User.objects.get(email=email_for(local))
             Membership.objects.get_or_create(user=user, organisation=orgs[slug],
                                              defaults={"role": role, "job_title": title})
-        return rows
+        return rows, users
 
     def _pupils(self, orgs) -> None:
         for slug, first, last, dob, year, serial in PUPILS:

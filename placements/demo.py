@@ -1,0 +1,89 @@
+"""Demo placements: one or more in every state, for the demo organisations.
+
+`load_placements_demo(orgs, users, now)` is called by `manage.py load_demo_data` after the demo
+organisations, people and pupils exist. Idempotent: a pupil who already has a placement at the
+provider is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from tenancy.scoping import scopes_disabled
+
+from .factories import placement_in_state
+from .models import EndReason, ParentCarer, Placement, Pupil, PupilSensitive, Referral, State
+
+# school slug, pupil first name, last name, provider slug, state, options
+DEMO_PLACEMENTS = [
+    ("hillside-academy", "Jayden", "Clarke", "forge-skills", State.ACTIVE,
+     {"sessions": 2, "hours_per_session": 4, "home_school_hours": Decimal("15")}),  # part-time: 23 h
+    ("hillside-academy", "Amelia", "Wright", "pathways", State.ACTIVE,
+     {"sessions": 4, "hours_per_session": 4, "home_school_hours": Decimal("10")}),  # Year 11, no destination yet
+    ("hillside-academy", "Oliver", "Nowak", "green-shoots", State.DRAFT, {}),
+    ("hillside-academy", "Chloe", "Bennett", "pathways", State.DRAFT, {"submitted": True}),  # awaiting the head
+    ("hillside-academy", "Mohammed", "Ali", "forge-skills", State.ENDED,
+     {"end_reason": EndReason.COMPLETED, "destination": "apprenticeship",
+      "destination_details": "Level 2 motor vehicle apprenticeship, Northshire Motors"}),
+    ("hillside-academy", "Kai", "Thompson", "pathways", State.REFERRED, {}),  # awaiting the provider
+    ("hillside-academy", "Ruby", "Jenkins", "green-shoots", State.DECLINED, {}),
+    ("st-annes", "Lily", "O'Connor", "pathways", State.ENDED, {"end_reason": EndReason.REINTEGRATED}),  # Y11, no destination
+    ("st-annes", "Ethan", "Hughes", "forge-skills", State.ACCEPTED, {}),  # initial assessment overdue
+    ("st-annes", "Zara", "Begum", "pathways", State.AGREED, {"start_offset_days": 7}),
+    ("st-annes", "Harvey", "Walsh", "pathways", State.EMERGENCY_REVIEW, {}),
+    ("st-annes", "Maisie", "Cooper", "green-shoots", State.SUSPENDED, {}),
+]
+
+SENSITIVE = {
+    ("hillside-academy", "Jayden", "Clarke"): {
+        "sen_provision": "sen_support", "sen_details": "Dyslexia: coloured overlays and extra reading time help.",
+        "access_arrangements": "25% extra time; reader.", "ethnicity": "White British", "child_in_need": True,
+    },
+    ("hillside-academy", "Amelia", "Wright"): {
+        "looked_after": "statutory", "order_held_by": "Northshire County Council",
+        "date_in_care": dt.date(2022, 2, 14), "mental_health_concerns": "Anxiety; CAMHS involved.",
+        "mental_health_referral": True,
+    },
+    ("st-annes", "Harvey", "Walsh"): {"medical_needs": "Asthma.", "medication": "Salbutamol inhaler, carried."},
+}
+
+
+def _pupil(orgs, school_slug: str, first: str, last: str) -> Pupil | None:
+    school = orgs.get(school_slug)
+    if school is None:
+        return None
+    return Pupil.objects.filter(school=school, first_name=first, last_name=last).first()
+
+
+def load_placements_demo(orgs: dict, users: dict, now: dt.datetime) -> list[Placement]:
+    """Create the demo placements (and a few pupils' special-category records and parents)."""
+    created = []
+    by = users.get("ap-lead")
+    with scopes_disabled():
+        for (school_slug, first, last), data in SENSITIVE.items():
+            pupil = _pupil(orgs, school_slug, first, last)
+            if pupil is not None:
+                PupilSensitive.objects.get_or_create(pupil=pupil, defaults=data)
+        for school_slug, first, last, provider_slug, state, options in DEMO_PLACEMENTS:
+            pupil = _pupil(orgs, school_slug, first, last)
+            provider = orgs.get(provider_slug)
+            if pupil is None or provider is None:
+                continue
+            if not pupil.parent_carers.exists():
+                ParentCarer.objects.create(pupil=pupil, name=f"Sam {last}", relationship="Parent",
+                                           phone="07700 900" + f"{pupil.pk % 1000:03d}", lives_with_pupil=True)
+            if Placement.objects.filter(pupil=pupil, provider=provider).exists():
+                continue
+            options = dict(options)
+            offset = options.pop("start_offset_days", None)
+            start = now.date() + dt.timedelta(days=offset) if offset is not None else None
+            placement = placement_in_state(pupil=pupil, provider=provider, state=state, now=now, by=by,
+                                           start=start, **options)
+            Referral.objects.filter(placement=placement).update(
+                school_contacts={"main": {"name": "Daniel Price", "position": "AP lead",
+                                          "email": "ap-lead@demo.apcommission.test"},
+                                 "dsl": {"name": "Grace Mensah", "position": "DSL",
+                                         "email": "dsl@demo.apcommission.test"}})
+            created.append(placement)
+    return created

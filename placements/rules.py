@@ -1,0 +1,141 @@
+"""Plain rules about pupils and placements: no database, `on`/`now` passed in, unit-tested."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import conf
+from .models.choices import SessionPart, Weekday
+
+ZERO = Decimal("0")
+HOUR = Decimal(3600)
+
+
+# --- Key stages and full-time hours ---------------------------------------------------------
+
+def key_stage(year_group: int) -> int | None:
+    """Key stage of a year group (Reception → None: before KS1; Year 12+ → 5, post-16)."""
+    if year_group <= 0:
+        return None
+    if year_group <= 2:
+        return 1
+    if year_group <= 6:
+        return 2
+    if year_group <= 9:
+        return 3
+    if year_group <= 11:
+        return 4
+    return 5
+
+
+def full_time_expected(year_group: int) -> Decimal:
+    """Hours a week a pupil of this year group would usually have in school (settings, per key stage)."""
+    stage = key_stage(year_group)
+    stage = 1 if stage is None else min(stage, 4)
+    return Decimal(conf.get(f"APC_FULL_TIME_HOURS_KS{stage}"))
+
+
+def session_hours(start: dt.time, end: dt.time) -> Decimal:
+    day = dt.date(2000, 1, 3)
+    seconds = (dt.datetime.combine(day, end) - dt.datetime.combine(day, start)).total_seconds()
+    return (Decimal(seconds) / HOUR).quantize(Decimal("0.01"))
+
+
+def weekly_hours(sessions: Iterable) -> Decimal:
+    """Total hours a week of timetable sessions (anything with start_time and end_time)."""
+    return sum((session_hours(s.start_time, s.end_time) for s in sessions), ZERO)
+
+
+@dataclass(frozen=True)
+class FullTimeCheck:
+    expected: Decimal
+    school_hours: Decimal
+    placement_hours: Decimal  # this placement
+    other_placement_hours: Decimal  # the pupil's other active placements
+
+    @property
+    def total(self) -> Decimal:
+        return self.school_hours + self.placement_hours + self.other_placement_hours
+
+    @property
+    def part_time(self) -> bool:
+        return self.total < self.expected
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(self.expected - self.total, ZERO)
+
+
+def full_time_check(*, year_group: int, school_hours: Decimal, placement_hours: Decimal,
+                    other_placement_hours: Decimal = ZERO) -> FullTimeCheck:
+    """Is the pupil's week full-time across the home school and every placement? (seed 001 §6)"""
+    return FullTimeCheck(
+        expected=full_time_expected(year_group), school_hours=Decimal(school_hours),
+        placement_hours=Decimal(placement_hours), other_placement_hours=Decimal(other_placement_hours),
+    )
+
+
+def week_plan(sessions: Iterable) -> list[dict]:
+    """Each weekday with its AP sessions; a half-day without AP is a school half-day.
+
+    Returns [{"weekday", "label", "am": session|None, "pm": session|None}] Monday to Friday.
+    """
+    by_slot = {(s.weekday, s.part): s for s in sessions}
+    return [
+        {"weekday": day.value, "label": day.label,
+         "am": by_slot.get((day.value, SessionPart.AM)), "pm": by_slot.get((day.value, SessionPart.PM))}
+        for day in Weekday
+    ]
+
+
+# --- Compulsory school age ------------------------------------------------------------------
+
+def _last_friday_of_june(year: int) -> dt.date:
+    day = dt.date(year, 6, 30)
+    return day - dt.timedelta(days=(day.weekday() - 4) % 7)
+
+
+def compulsory_school_age(date_of_birth: dt.date, on: dt.date) -> bool:
+    """Of compulsory school age on `on` (Education Act 1996 s8).
+
+    From the prescribed day (31 Dec, 31 Mar or 31 Aug) on or after the 5th birthday, until the
+    last Friday in June of the school year in which the child turns 16.
+    """
+    try:
+        fifth = date_of_birth.replace(year=date_of_birth.year + 5)
+    except ValueError:  # 29 February
+        fifth = dt.date(date_of_birth.year + 5, 3, 1)
+    prescribed = [dt.date(fifth.year, 3, 31), dt.date(fifth.year, 8, 31), dt.date(fifth.year, 12, 31)]
+    starts = next(d for d in prescribed if d >= fifth)
+    # The school year (1 Sep–31 Aug) containing the 16th birthday ends in June of the next calendar
+    # year when the birthday falls from September to December.
+    leaving_year = date_of_birth.year + 16 + (1 if date_of_birth.month >= 9 else 0)
+    return starts <= on <= _last_friday_of_june(leaving_year)
+
+
+# --- Initial assessment, destinations ---------------------------------------------------------
+
+def initial_assessment_due(accepted_on: dt.date) -> dt.date:
+    """The provider assesses the pupil's needs within a week of accepting (seed 001 §13)."""
+    return accepted_on + dt.timedelta(days=int(conf.get("APC_INITIAL_ASSESSMENT_DAYS")))
+
+
+def initial_assessment_status(*, due: dt.date | None, done_on: dt.date | None, on: dt.date) -> str:
+    """"done", "overdue", "due_soon" (within the reminder window), "pending" or "" (not due)."""
+    if done_on is not None:
+        return "done"
+    if due is None:
+        return ""
+    if on > due:
+        return "overdue"
+    if on >= due - dt.timedelta(days=int(conf.get("APC_INITIAL_ASSESSMENT_REMINDER_DAYS"))):
+        return "due_soon"
+    return "pending"
+
+
+def needs_destination(*, year_group: int, destination: str) -> bool:
+    """Year 11 pupils in or leaving AP must have a recorded next destination (seed 001 §8, 003)."""
+    return year_group == 11 and not destination

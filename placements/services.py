@@ -1,0 +1,459 @@
+"""Writes for pupils, referrals, agreements and placements. Views call one service each.
+
+State changes go through placements.lifecycle.transition; everything else here keeps the
+timeline (PlacementEvent) and notifications in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from notifications.services import notify
+from tenancy.roles import Role
+from tenancy.scoping import scope, scopes_disabled
+
+from . import lifecycle
+from .lifecycle import Transition
+from .models import (
+    CommissioningAgreement,
+    EventKind,
+    OtherAgency,
+    ParentalAgreement,
+    ParentCarer,
+    Placement,
+    PlacementEvent,
+    Pupil,
+    PupilSensitive,
+    Referral,
+    State,
+    Target,
+    TimetableSession,
+)
+from .referral_sections import DEFAULT_SHARED, missing_steps
+
+log = logging.getLogger(__name__)
+
+PUPIL_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "upn", "year_group",
+                "gender", "first_language", "address", "free_school_meals")
+
+
+def _event(placement: Placement, *, kind: str, summary: str, by, organisation, now: dt.datetime) -> PlacementEvent:
+    return PlacementEvent.objects.create(
+        placement=placement, at=now, by=by if getattr(by, "is_authenticated", False) else None,
+        by_organisation=organisation, kind=kind, summary=summary[:300],
+    )
+
+
+def _link(org, placement: Placement) -> str:
+    return reverse("placements:placement_detail", kwargs={"org": org.slug, "pk": placement.pk})
+
+
+# --- Pupils -------------------------------------------------------------------------------
+
+def pupil_create(*, school, data: dict) -> Pupil:
+    pupil = Pupil(school=school, **{k: v for k, v in data.items() if k in PUPIL_FIELDS})
+    pupil.full_clean()
+    pupil.save()
+    return pupil
+
+
+def pupil_update(*, pupil: Pupil, data: dict) -> Pupil:
+    for key in PUPIL_FIELDS:
+        if key in data:
+            setattr(pupil, key, data[key])
+    pupil.full_clean()
+    pupil.save()
+    return pupil
+
+
+def pupil_sensitive_save(*, pupil: Pupil, data: dict) -> PupilSensitive:
+    sensitive = PupilSensitive.objects.filter(pupil=pupil).first() or PupilSensitive(pupil=pupil)
+    for key, value in data.items():
+        setattr(sensitive, key, value)
+    if not sensitive.child_protection:
+        sensitive.child_protection_category = ""
+    sensitive.full_clean()
+    sensitive.save()
+    return sensitive
+
+
+def parent_carer_add(*, pupil: Pupil, data: dict) -> ParentCarer:
+    parent = ParentCarer(pupil=pupil, **data)
+    parent.full_clean()
+    parent.save()
+    return parent
+
+
+def agency_add(*, pupil: Pupil, data: dict) -> OtherAgency:
+    agency = OtherAgency(pupil=pupil, **data)
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+@transaction.atomic
+def referral_start(*, school, pupil: Pupil, provider, registration_code: str, by, now: dt.datetime) -> Placement:
+    """A draft referral of `pupil` to `provider`."""
+    placement = Placement(school=school, pupil=pupil, provider=provider, registration_code=registration_code,
+                          created_by=by)
+    placement.full_clean()
+    placement.save()
+    Referral.objects.create(placement=placement, shared_sections=list(DEFAULT_SHARED))
+    _event(placement, kind=EventKind.REFERRAL, summary=f"Referral to {provider.name} started", by=by,
+           organisation=school, now=now)
+    return placement
+
+
+def _check_draft(referral: Referral) -> None:
+    if referral.placement.state != State.DRAFT:
+        raise ValidationError("This referral has been sent and can no longer be changed.")
+
+
+def referral_save(*, referral: Referral, data: dict) -> Referral:
+    """Save one question page's answers (a draft may be incomplete)."""
+    _check_draft(referral)
+    for key, value in data.items():
+        setattr(referral, key, value)
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_submit(*, referral: Referral, by, organisation, now: dt.datetime) -> Referral:
+    """The AP lead sends the completed referral to the headteacher for a decision."""
+    _check_draft(referral)
+    missing = missing_steps(referral)
+    if missing:
+        raise ValidationError([f"Complete the referral: {title}" for title in missing])
+    referral.submitted_at, referral.submitted_by = now, by
+    referral.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
+    placement = referral.placement
+    _event(placement, kind=EventKind.REFERRAL, summary="Referral sent to the headteacher for a decision", by=by,
+           organisation=organisation, now=now)
+    transaction.on_commit(lambda: notify(
+        organisation=organisation, roles=[Role.HEADTEACHER], topic="referral_decision",
+        subject="A referral is waiting for your decision",
+        body=f"A referral to {placement.provider.name} needs the headteacher's approval before it is sent.",
+        dedupe_key=f"referral-decision:{placement.pk}:{now.isoformat()}", now=now, link=_link(organisation, placement),
+    ))
+    return referral
+
+
+@transaction.atomic
+def referral_decide(*, placement: Placement, approve: bool, consulted: dict, notes: str, by, organisation,
+                    now: dt.datetime) -> Placement:
+    """The headteacher's decision (seed 002): record who was consulted; approving sends the referral.
+
+    If the referral cannot be sent (a guard fails) nothing is recorded.
+    """
+    referral = Referral.objects.select_for_update().get(pk=placement.referral.pk)
+    _check_draft(referral)
+    if referral.submitted_at is None:
+        raise ValidationError("The referral has not been sent for a decision.")
+    for key in ("consulted_pupil", "consulted_parents", "consulted_teacher", "consulted_professionals",
+                "professionals_consulted"):
+        setattr(referral, key, consulted.get(key, getattr(referral, key)))
+    referral.decision_notes = notes
+    if approve:
+        referral.approved_at, referral.approved_by = now, by
+        referral.save()
+        return lifecycle.transition(placement=placement, name=Transition.REFER, by=by, organisation=organisation,
+                                    now=now, note=f"approved by the headteacher and sent to {placement.provider.name}")
+    referral.submitted_at = None
+    referral.save()
+    _event(placement, kind=EventKind.REFERRAL, summary="Headteacher did not approve the referral", by=by,
+           organisation=organisation, now=now)
+    transaction.on_commit(lambda: notify(
+        organisation=organisation, roles=[Role.AP_LEAD], topic="referral_decision",
+        subject="The headteacher did not approve a referral",
+        body="The referral is back in draft. Read the headteacher's notes on the referral.",
+        dedupe_key=f"referral-not-approved:{placement.pk}:{now.isoformat()}", now=now,
+        link=_link(organisation, placement),
+    ))
+    return placement
+
+
+def provider_respond(*, placement: Placement, accept: bool, reason: str, by, organisation,
+                     now: dt.datetime) -> Placement:
+    if accept:
+        return lifecycle.transition(placement=placement, name=Transition.ACCEPT, by=by, organisation=organisation,
+                                    now=now)
+    return lifecycle.transition(placement=placement, name=Transition.DECLINE, by=by, organisation=organisation,
+                                now=now, changes={"decline_reason": reason})
+
+
+@transaction.atomic
+def initial_assessment_record(*, placement: Placement, done_on: dt.date, summary: str, by, organisation,
+                              now: dt.datetime) -> Placement:
+    locked = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    if locked.state in (State.DRAFT, State.REFERRED, State.DECLINED, State.ENDED):
+        raise ValidationError("Record the initial assessment once the referral is accepted.")
+    Placement.objects.filter(pk=locked.pk).update(initial_assessment_done_on=done_on,
+                                                  initial_assessment_summary=summary)
+    _event(locked, kind=EventKind.ASSESSMENT, summary=f"Initial assessment of needs completed on {done_on:%-d %B %Y}",
+           by=by, organisation=organisation, now=now)
+    locked.refresh_from_db()
+    return locked
+
+
+# --- Commissioning agreement --------------------------------------------------------------
+
+AGREEMENT_FIELDS = (
+    "rationale", "pupil_profile", "baseline", "assessment_method", "accreditation_aim", "accreditation_level",
+    "personal_social_wellbeing", "safeguarding_shared", "safeguarding_reporting", "dsl_details", "careers_plan",
+    "access_arrangements", "start_date", "planned_end_date", "review_date", "home_school_hours", "change_summary",
+)
+AGREEMENT_STATES = (State.ACCEPTED, State.AGREED, State.ACTIVE, State.EMERGENCY_REVIEW, State.SUSPENDED)
+
+
+@transaction.atomic
+def agreement_draft(*, placement: Placement, by, now: dt.datetime) -> CommissioningAgreement:
+    """The version to edit: the unagreed latest one, or a new version copied from the agreed one."""
+    if placement.state not in AGREEMENT_STATES:
+        raise ValidationError("The agreement is written once the provider has accepted the referral.")
+    latest = (CommissioningAgreement.objects.select_for_update(of=("self",)).filter(placement=placement)
+              .order_by("-version").first())
+    if latest is not None and not latest.is_agreed:
+        return latest
+    if latest is None:
+        return CommissioningAgreement.objects.create(placement=placement, version=1, created_at=now, created_by=by)
+    copy = CommissioningAgreement.objects.create(
+        placement=placement, version=latest.version + 1, created_at=now, created_by=by,
+        **{f: getattr(latest, f) for f in AGREEMENT_FIELDS if f != "change_summary"},
+    )
+    Target.objects.bulk_create(Target(agreement=copy, target=t.target, support_from_school=t.support_from_school,
+                                      support_from_provider=t.support_from_provider, order=t.order)
+                               for t in latest.targets.all())
+    TimetableSession.objects.bulk_create(TimetableSession(agreement=copy, weekday=s.weekday, part=s.part,
+                                                          start_time=s.start_time, end_time=s.end_time, site=s.site)
+                                         for s in latest.sessions.all())
+    return copy
+
+
+def _unsign(agreement: CommissioningAgreement) -> None:
+    """A change to a version invalidates any agreement to it so far."""
+    if agreement.is_agreed:
+        raise ValidationError("An agreed version cannot be changed: start a new version.")
+    CommissioningAgreement.objects.filter(pk=agreement.pk).update(
+        school_agreed_at=None, school_agreed_by=None, provider_agreed_at=None, provider_agreed_by=None)
+    agreement.school_agreed_at = agreement.provider_agreed_at = None
+    agreement.school_agreed_by = agreement.provider_agreed_by = None
+
+
+@transaction.atomic
+def agreement_save(*, agreement: CommissioningAgreement, data: dict) -> CommissioningAgreement:
+    _unsign(agreement)
+    for key in AGREEMENT_FIELDS:
+        if key in data:
+            setattr(agreement, key, data[key])
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def target_add(*, agreement: CommissioningAgreement, data: dict) -> Target:
+    _unsign(agreement)
+    target = Target(agreement=agreement, order=agreement.targets.count() + 1, **data)
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_remove(*, target: Target) -> None:
+    _unsign(target.agreement)
+    target.delete()
+
+
+@transaction.atomic
+def session_add(*, agreement: CommissioningAgreement, data: dict) -> TimetableSession:
+    _unsign(agreement)
+    session = TimetableSession(agreement=agreement, **data)
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_remove(*, session: TimetableSession) -> None:
+    _unsign(session.agreement)
+    session.delete()
+
+
+@transaction.atomic
+def agreement_agree(*, agreement: CommissioningAgreement, by, organisation, now: dt.datetime) -> CommissioningAgreement:
+    """One side agrees this version. When both have, it becomes the placement's current agreement.
+
+    The first agreed version moves the placement from accepted to agreed (lifecycle guards: the
+    timetable, the start date and the provider-registration test); later versions must pass the
+    same checks. Raises lifecycle.TransitionBlocked / ValidationError and records nothing if not.
+    """
+    from apcommission import clock
+
+    from .selectors import agreement_problems, full_time_for
+
+    agreement = CommissioningAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
+    placement = Placement.objects.select_related("pupil", "provider", "school").get(pk=agreement.placement_id)
+    if placement.state not in AGREEMENT_STATES:
+        raise ValidationError("This placement's agreement can no longer be changed.")
+    if agreement.is_agreed:
+        raise ValidationError("This version has already been agreed by both sides.")
+    on = now.astimezone(clock.LONDON).date()
+    problems = agreement_problems(placement=placement, agreement=agreement, on=on)
+    if problems:
+        raise lifecycle.TransitionBlocked(problems)
+    side = "school" if organisation.is_school else "provider"
+    setattr(agreement, f"{side}_agreed_at", now)
+    setattr(agreement, f"{side}_agreed_by", by)
+    agreement.save(update_fields=[f"{side}_agreed_at", f"{side}_agreed_by"])
+    _event(placement, kind=EventKind.AGREEMENT,
+           summary=f"Commissioning agreement version {agreement.version} agreed by {organisation.name}",
+           by=by, organisation=organisation, now=now)
+    if not agreement.is_agreed:
+        other = placement.provider if organisation.is_school else placement.school
+        transaction.on_commit(lambda: notify(
+            organisation=other, roles=[Role.PROVIDER_MANAGER] if organisation.is_school else [Role.AP_LEAD],
+            topic="agreement", subject="A commissioning agreement is waiting for you to agree it",
+            body=f"{organisation.name} has agreed version {agreement.version} of a commissioning agreement.",
+            dedupe_key=f"agreement:{agreement.pk}:{side}", now=now, link=_link(other, placement),
+        ))
+        return agreement
+    # Both sides agree: copy what lists and the LA need onto the placement.
+    check = full_time_for(placement, agreement)
+    Placement.objects.filter(pk=placement.pk).update(
+        start_date=agreement.start_date, planned_end_date=agreement.planned_end_date,
+        weekly_hours=check.placement_hours, total_weekly_hours=check.total, part_time=check.part_time,
+    )
+    if placement.state == State.ACCEPTED:
+        lifecycle.transition(placement=placement, name=Transition.AGREE, by=by, organisation=organisation, now=now,
+                             note=f"commissioning agreement version {agreement.version}")
+    return agreement
+
+
+# --- Parents, start, status, end ----------------------------------------------------------
+
+@transaction.atomic
+def parental_agreement_record(*, placement: Placement, data: dict, by, organisation,
+                              now: dt.datetime) -> ParentalAgreement:
+    if placement.state in (State.DRAFT, State.DECLINED, State.ENDED):
+        raise ValidationError("Record the parents' agreement once the referral has been sent.")
+    record = ParentalAgreement(placement=placement, recorded_by=by, recorded_at=now, **data)
+    record.full_clean()
+    record.save()
+    _event(placement, kind=EventKind.PARENTAL,
+           summary=f"Parents' or carers' agreement recorded (signed {record.signed_on:%-d %B %Y})",
+           by=by, organisation=organisation, now=now)
+    return record
+
+
+def placement_start(*, placement: Placement, by, organisation, now: dt.datetime) -> Placement:
+    return lifecycle.transition(placement=placement, name=Transition.START, by=by, organisation=organisation,
+                                now=now)
+
+
+def placement_change_status(*, placement: Placement, name: str, note: str, by, organisation,
+                            now: dt.datetime) -> Placement:
+    if name not in (Transition.EMERGENCY_REVIEW, Transition.SUSPEND, Transition.RESUME):
+        raise lifecycle.TransitionNotAllowed(f"{name} is not a status change")
+    return lifecycle.transition(placement=placement, name=name, by=by, organisation=organisation, now=now, note=note)
+
+
+def placement_end(*, placement: Placement, data: dict, by, organisation, now: dt.datetime) -> Placement:
+    return lifecycle.transition(placement=placement, name=Transition.END, by=by, organisation=organisation,
+                                now=now, changes=data, note=f"{data.get('end_reason', '')}".replace("_", " "))
+
+
+@transaction.atomic
+def destination_record(*, placement: Placement, destination: str, details: str, by, organisation,
+                       now: dt.datetime) -> Placement:
+    locked = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    locked.destination, locked.destination_details = destination, details
+    locked.full_clean(validate_unique=False)
+    Placement.objects.filter(pk=locked.pk).update(destination=destination, destination_details=details)
+    _event(locked, kind=EventKind.DESTINATION, summary=f"Destination recorded: {locked.get_destination_display()}",
+           by=by, organisation=organisation, now=now)
+    return locked
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+def transition_notify(*, placement: Placement, name: str, now: dt.datetime) -> None:
+    """Tell the people who act next. Subjects never name the pupil (emails leave the service)."""
+    school, provider = placement.school, placement.provider
+    messages = {
+        Transition.REFER: [(provider, [Role.PROVIDER_MANAGER], f"New referral from {school.name}",
+                            "Read the referral and accept or decline it.")],
+        Transition.ACCEPT: [(school, [Role.AP_LEAD, Role.HEADTEACHER], f"{provider.name} accepted a referral",
+                             "Write the commissioning agreement with the provider.")],
+        Transition.DECLINE: [(school, [Role.AP_LEAD, Role.HEADTEACHER], f"{provider.name} declined a referral",
+                              "Read the provider's reason on the placement page.")],
+        Transition.AGREE: [(school, [Role.AP_LEAD], "A commissioning agreement has been agreed",
+                            "Record the parents' agreement, then start the placement on its start date."),
+                           (provider, [Role.PROVIDER_MANAGER], "A commissioning agreement has been agreed",
+                            "The placement will start on the agreed start date.")],
+        Transition.START: [(provider, [Role.PROVIDER_MANAGER], f"A placement from {school.name} has started",
+                            "Registers for its sessions will appear on your dashboard.")],
+        Transition.EMERGENCY_REVIEW: [(school, [Role.AP_LEAD, Role.DSL], "An emergency review has been called",
+                                       "Read the placement page and arrange the review."),
+                                      (provider, [Role.PROVIDER_MANAGER], "An emergency review has been called",
+                                       "Read the placement page and arrange the review.")],
+        Transition.SUSPEND: [(provider, [Role.PROVIDER_MANAGER], "A placement has been suspended",
+                              "The pupil should not attend until the school resumes the placement.")],
+        Transition.RESUME: [(provider, [Role.PROVIDER_MANAGER], "A placement has resumed", "The pupil attends again.")],
+        Transition.END: [(provider, [Role.PROVIDER_MANAGER], "A placement has ended",
+                          "The school has ended the placement.")],
+    }
+    for org, roles, subject, body in messages.get(name, []):
+        notify(organisation=org, roles=roles, topic=f"placement_{name}", subject=subject, body=body,
+               dedupe_key=f"placement:{placement.pk}:{name}:{now.isoformat()}", now=now, link=_link(org, placement))
+    la = school.local_authority
+    if name == Transition.START and la is not None:
+        # Schools always tell the LA when they commission AP (DOMAIN.md §2).
+        notify(organisation=la, roles=[Role.AP_OFFICER], topic="placement_started",
+               subject=f"{school.name} has started an alternative provision placement",
+               body=f"A pupil from {school.name} started at {provider.name}. See children in AP in your area.",
+               dedupe_key=f"placement:{placement.pk}:la-start", now=now,
+               link=reverse("placements:area_list", kwargs={"org": la.slug}))
+
+
+def initial_assessment_reminders(*, now: dt.datetime) -> int:
+    """Remind providers of initial assessments due soon or overdue (cross-tenant sweep).
+
+    Each placement gets at most one "due soon" and one "overdue" notification (dedupe keys).
+    """
+    from apcommission import clock
+
+    from .rules import initial_assessment_status
+
+    on = now.astimezone(clock.LONDON).date()
+    sent = 0
+    with scopes_disabled():
+        pending = list(Placement.objects.filter(state__in=AGREEMENT_STATES, initial_assessment_done_on__isnull=True,
+                                                initial_assessment_due__isnull=False)
+                       .select_related("provider", "school"))
+    for placement in pending:
+        status = initial_assessment_status(due=placement.initial_assessment_due, done_on=None, on=on)
+        if status not in ("due_soon", "overdue"):
+            continue
+        subject = ("An initial assessment is overdue" if status == "overdue"
+                   else "An initial assessment is due soon")
+        with scope(organisation=placement.provider):
+            rows = notify(
+                organisation=placement.provider, roles=[Role.PROVIDER_MANAGER], topic="initial_assessment",
+                subject=subject,
+                body=f"Assess the needs of the pupil referred by {placement.school.name} by "
+                     f"{placement.initial_assessment_due:%-d %B %Y} (within a week of accepting).",
+                dedupe_key=f"initial-assessment:{placement.pk}:{status}", now=now,
+                link=_link(placement.provider, placement),
+            )
+        sent += len(rows)
+    return sent

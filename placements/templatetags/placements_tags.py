@@ -1,0 +1,36 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+TAG_COLOURS = {
+    "draft": "grey", "referred": "blue", "accepted": "turquoise", "declined": "red", "agreed": "purple",
+    "active": "green", "emergency_review": "orange", "suspended": "yellow", "ended": "grey",
+}
+
+
+@register.simple_tag
+def state_tag(placement):
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+                       TAG_COLOURS.get(placement.state, "grey"), placement.get_state_display())
+
+
+@register.filter
+def hours(value):
+    """Decimal hours as '12.5 hours' (no trailing zeros)."""
+    if value is None:
+        return "Not agreed"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text} hour{'s' if text != '1' else ''}"
+
+
+@register.filter
+def lookup(mapping, key):
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def person(user):
+    if user is None:
+        return "someone"
+    return getattr(user, "full_name", "") or getattr(user, "email", "") or "someone"
