@@ -30,3 +30,14 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def pdf_response(data: bytes, filename: str):
+    """A rendered PDF as a download (never cached, never sniffed)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

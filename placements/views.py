@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from apcommission import clock
+from apcommission import clock, pdf
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
 from tenancy.roles import Capability as C
@@ -306,6 +306,7 @@ def placement_detail(request, org, pk):
         "parental": (ParentalAgreement.objects.filter(placement=placement).select_related("recorded_by")
                      if is_school else None),
         "full_time": selectors.full_time_for(placement, agreement) if agreement else None,
+        "slas": placement.slas.order_by("-version") if request.membership.can(C.VIEW_AGREEMENTS) else None,
     }
     audit_request(request, action=AuditAction.VIEW, obj=placement)
     return render(request, "placements/placement_detail.html", ctx)
@@ -415,6 +416,23 @@ def referral_detail(request, org, pk):
     return render(request, "placements/referral_detail.html", {
         "placement": placement, "referral": referral, "view": view,
     })
+
+
+@org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.PROVIDER))
+def referral_pdf(request, org, pk):
+    """The referral as a PDF: exactly the sections this organisation and role may read."""
+    placement = _placement(pk)
+    referral = _referral(placement)
+    view = selectors.referral_view(placement, organisation=request.organisation, can_special=_can_special(request))
+    data = pdf.render_pdf("print/referral.html", {
+        "placement": placement, "referral": referral, "view": view, "organisation": request.organisation,
+        "title": f"Referral of {placement.pupil} to {placement.provider.name}",
+        "footer": f"Referral P-{placement.pk} · {placement.school.name} · exported {clock.local_now():%d %b %Y %H:%M} "
+                  f"by {request.user.full_name} · OFFICIAL-SENSITIVE",
+    })
+    audit_request(request, action=AuditAction.EXPORT, obj=referral,
+                  detail="PDF including special-category sections" if view.shows_special else "PDF")
+    return pdf.pdf_response(data, f"referral-P{placement.pk}.pdf")
 
 
 @org_view(C.APPROVE_REFERRALS, kinds=SCHOOL)
@@ -528,6 +546,26 @@ def agreement_detail(request, org, pk):
     if shown:
         audit_request(request, action=AuditAction.VIEW, obj=shown)
     return render(request, "placements/agreement_detail.html", ctx)
+
+
+@org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
+def agreement_pdf(request, org, pk):
+    """The latest commissioning agreement version as a PDF (same rendering service as SLAs)."""
+    placement = _placement(pk)
+    agreement = selectors.latest_agreement(placement)
+    if agreement is None:
+        raise Http404("No agreement yet")
+    data = pdf.render_pdf("print/agreement.html", {
+        "placement": placement, "agreement": agreement,
+        "full_time": selectors.full_time_for(placement, agreement),
+        "week": rules.week_plan(agreement.sessions.all()), "targets": list(agreement.targets.all()),
+        "title": f"Commissioning agreement for {placement.pupil}, version {agreement.version}",
+        "footer": f"Commissioning agreement P-{placement.pk} version {agreement.version} · "
+                  f"{'agreed by both' if agreement.is_agreed else 'not yet agreed by both'} · "
+                  f"exported {clock.local_now():%d %b %Y %H:%M} · OFFICIAL-SENSITIVE",
+    })
+    audit_request(request, action=AuditAction.EXPORT, obj=agreement, detail="PDF")
+    return pdf.pdf_response(data, f"commissioning-agreement-P{placement.pk}-v{agreement.version}.pdf")
 
 
 def _draft_agreement(request, placement) -> CommissioningAgreement:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from placements.models import Placement
+from placements.selectors import COMMITTED_STATES
 from tenancy.models import Membership
 from tenancy.roles import Role
 from tenancy.scoping import scope
@@ -25,7 +27,8 @@ def load_slas_demo(orgs: dict, now) -> None:
     for slug, state in plan:
         with scope(organisation=head.organisation):
             sla = services.sla_create(school=head.organisation, provider=orgs[slug], created_by=head.user, now=now)
-            sla = services.sla_update_schedule(sla=sla, data=SCHEDULE, now=now)
+            covered = Placement.objects.filter(provider=orgs[slug], state__in=COMMITTED_STATES)
+            sla = services.sla_update_schedule(sla=sla, data={**SCHEDULE, "placements": covered}, now=now)
             if state in ("sent", "signed"):
                 sla = services.sla_send(sla=sla, by=head.user, now=now)
         if state == "signed":

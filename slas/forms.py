@@ -36,15 +36,20 @@ class SLACreateForm(forms.Form):
 
 
 class SLAScheduleForm(forms.ModelForm):
+    # The queryset is set per request (tenant models cannot be queried when the class is built).
+    placements = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+                                                label="Placements this SLA covers")
+
     class Meta:
         model = ServiceLevelAgreement
         fields = [
             "start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate",
             "rate_unit", "estimated_total", "invoicing_period", "payment_due_days", "transport_arrangement",
             "insurance_statement", "register_deadline_minutes", "incidents_before_emergency_review",
-            "visits_per_half_term",
+            "visits_per_half_term", "placements",
         ]
         labels = {
+            "placements": "Placements this SLA covers",
             "start_date": "Start date", "end_date": "End date", "hours_per_week": "Hours per week",
             "days_and_sessions": "Days and sessions", "number_of_pupils": "Number of pupils",
             "rate": "Rate (£)", "rate_unit": "Rate is charged", "estimated_total": "Estimated total (£)",
@@ -58,10 +63,19 @@ class SLAScheduleForm(forms.ModelForm):
             "days_and_sessions": "For example, Tuesday and Thursday mornings, 9:00am to 12:30pm",
             "register_deadline_minutes": "The app escalates a register not received by then.",
         }
-        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT, "placements": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from placements.models import Placement
+        from placements.selectors import COMMITTED_STATES
+
+        # The school's placements with this provider (scoped: only the school's own rows).
+        self.fields["placements"].queryset = Placement.objects.filter(
+            provider_id=self.instance.provider_id, state__in=[*COMMITTED_STATES, "accepted"],
+        ).select_related("pupil").order_by("pupil__last_name")
+        self.fields["placements"].label_from_instance = lambda p: f"{p.pupil.first_name} {p.pupil.last_name} (P-{p.pk}, {p.get_state_display().lower()})"
+        self.fields["placements"].required = False
         for name in ("start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate"):
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = f"Enter the {self.fields[name].label.lower()}"
@@ -70,7 +84,7 @@ class SLAScheduleForm(forms.ModelForm):
             self.fields[name].widget.attrs.update({"class": "govuk-input--width-5", "inputmode": "decimal"})
         self.helper = gds_helper(
             Fieldset("start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils",
-                     legend="Provision", legend_size=Size.MEDIUM),
+                     "placements", legend="Provision", legend_size=Size.MEDIUM),
             Fieldset("rate", "rate_unit", "estimated_total", "invoicing_period", "payment_due_days",
                      legend="Costings", legend_size=Size.MEDIUM),
             Fieldset("transport_arrangement", "insurance_statement", legend="Transport and insurance",

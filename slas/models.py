@@ -63,6 +63,9 @@ class TemplateClause(models.Model):
     class Meta:
         ordering = ["position"]
 
+    def __str__(self) -> str:
+        return self.heading
+
 
 class ServiceLevelAgreement(ScopedModel):
     """One version of an SLA between a commissioning school and a provider.
@@ -80,6 +83,8 @@ class ServiceLevelAgreement(ScopedModel):
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="slas_provided",
                                  limit_choices_to={"kind": OrganisationKind.PROVIDER})
     status = models.CharField(max_length=15, choices=SLAStatus.choices, default=SLAStatus.DRAFT)
+    placements = models.ManyToManyField("placements.Placement", blank=True, related_name="slas",
+                                        help_text="The placements this SLA covers.")
 
     # Schedule (seed 001 §17: dates, hours, days/sessions, pupils, costings)
     start_date = models.DateField(null=True, blank=True)

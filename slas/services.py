@@ -20,7 +20,13 @@ from tenancy.services import audit_record
 
 from .default_clauses import SECTIONS
 from .models import (
-    ClauseTemplate, Party, ServiceLevelAgreement, SLAClause, SLASignature, SLAStatus, TemplateClause,
+    ClauseTemplate,
+    Party,
+    ServiceLevelAgreement,
+    SLAClause,
+    SLASignature,
+    SLAStatus,
+    TemplateClause,
 )
 
 SCHEDULE_FIELDS = [
@@ -91,6 +97,12 @@ def sla_update_schedule(*, sla: ServiceLevelAgreement, data: dict, now: dt.datet
     sla.updated_at = now
     sla.full_clean()
     sla.save()
+    if "placements" in data:
+        placements = list(data["placements"])
+        wrong = [p for p in placements if (p.school_id, p.provider_id) != (sla.school_id, sla.provider_id)]
+        if wrong:
+            raise ValidationError({"placements": "Choose placements between this school and this provider."})
+        sla.placements.set(placements)
     return sla
 
 
@@ -116,6 +128,7 @@ def canonical_content(sla: ServiceLevelAgreement) -> dict:
         "provider": {"id": sla.provider_id, "name": sla.provider.name},
         "schedule": {name: str(getattr(sla, name)) if getattr(sla, name) is not None else None
                      for name in SCHEDULE_FIELDS},
+        "placements": sorted(sla.placements.values_list("pk", flat=True)),
         "clauses": [
             {"number": n, "section": c.section, "heading": c.heading, "body": render_clause(sla, c.body)}
             for n, c in enumerate(sla.clauses.all(), start=1)
@@ -249,6 +262,7 @@ def sla_amend(*, sla: ServiceLevelAgreement, by, now: dt.datetime) -> ServiceLev
     )
     new.full_clean()
     new.save()
+    new.placements.set(sla.placements.all())
     SLAClause.objects.bulk_create(
         SLAClause(sla=new, section=c.section, position=c.position, heading=c.heading, body=c.body)
         for c in sla.clauses.all()
@@ -286,9 +300,8 @@ def template_save_from_sla(*, sla: ServiceLevelAgreement, name: str, now: dt.dat
 # --- PDF -------------------------------------------------------------------------------------
 
 def sla_pdf_context(sla: ServiceLevelAgreement, *, verify_url: str) -> dict:
-    clauses = list(sla.clauses.all())
     sections: list[dict] = []
-    for number, clause in enumerate(clauses, start=1):
+    for clause in sla.clauses.all():
         if not sections or sections[-1]["heading"] != clause.section:
             sections.append({"heading": clause.section, "number": len(sections) + 1, "clauses": []})
         sections[-1]["clauses"].append({
@@ -297,7 +310,8 @@ def sla_pdf_context(sla: ServiceLevelAgreement, *, verify_url: str) -> dict:
         })
     signatures = {s.party: s for s in sla.signatures.filter(voided_at__isnull=True).select_related("organisation")}
     return {
-        "sla": sla, "sections": sections, "school_signature": signatures.get(Party.SCHOOL),
+        "sla": sla, "sections": sections,
+        "placement_refs": [f"P-{pk}" for pk in sorted(sla.placements.values_list("pk", flat=True))], "school_signature": signatures.get(Party.SCHOOL),
         "provider_signature": signatures.get(Party.PROVIDER), "verify_url": verify_url,
         "footer": f"{sla.reference} version {sla.version} · content SHA-256 {sla.content_hash}",
         "title": f"Service level agreement {sla.reference} version {sla.version}",

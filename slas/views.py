@@ -16,7 +16,13 @@ from tenancy.services import audit_request, client_ip
 
 from . import services
 from .forms import (
-    ClauseForm, PolicyReceivedForm, SaveTemplateForm, SignForm, SLACreateForm, SLAScheduleForm, TerminateForm,
+    ClauseForm,
+    PolicyReceivedForm,
+    SaveTemplateForm,
+    SignForm,
+    SLACreateForm,
+    SLAScheduleForm,
+    TerminateForm,
     VerifyForm,
 )
 from .models import SLAClause

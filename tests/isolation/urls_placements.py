@@ -107,6 +107,7 @@ URLS = {
     "placements:referral_start": UrlSpec(K.SCHOOL),
     "placements:placement_detail": UrlSpec(K.SCHOOL, kwargs=_placement("active")),
     "placements:referral_detail": UrlSpec(K.SCHOOL, kwargs=_placement("referred")),
+    "placements:referral_pdf": UrlSpec(K.SCHOOL, kwargs=_placement("referred")),
     "placements:referral_check": UrlSpec(K.SCHOOL, kwargs=_placement("draft")),
     "placements:referral_step": UrlSpec(K.SCHOOL, kwargs=lambda w, s: {**_placement("draft")(w, s), "step": "reason"}),
     "placements:referral_decision": UrlSpec(K.SCHOOL, kwargs=_placement("draft", submitted=True),
@@ -116,6 +117,7 @@ URLS = {
     "placements:initial_assessment": UrlSpec(K.PROVIDER, kwargs=_placement("accepted")),
     # Agreement
     "placements:agreement_detail": UrlSpec(K.SCHOOL, kwargs=_placement("agreed")),
+    "placements:agreement_pdf": UrlSpec(K.SCHOOL, kwargs=_placement("agreed")),
     "placements:agreement_edit": UrlSpec(K.SCHOOL, kwargs=_placement("accepted")),
     "placements:target_add": UrlSpec(K.SCHOOL, kwargs=_placement("accepted")),
     "placements:target_remove": UrlSpec(K.SCHOOL, kwargs=_draft_agreement_child("target"), method="post",

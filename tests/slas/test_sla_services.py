@@ -186,3 +186,27 @@ def test_pdf_task_is_queued_once_when_both_have_signed(draft, school_lead, provi
     assert queued == [draft.pk]
     # The task itself renders and stores the PDF.
     assert len(tasks.render_signed_sla_pdf.run(draft.pk)) == 64
+
+
+def test_sla_covers_placements_and_shows_on_the_placement_page(world, draft, school_lead, login):
+    from placements.factories import placement_in_state
+
+    placement = placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state="active", now=NOW)
+    other = placement_in_state(pupil=world.pupils["b"], provider=world.org(K.PROVIDER, "b"), state="active", now=NOW)
+    with _in(school_lead.organisation):
+        with pytest.raises(ValidationError):
+            services.sla_update_schedule(sla=draft, data={"placements": [other]}, now=NOW)
+        draft = services.sla_update_schedule(sla=draft, data={"placements": [placement]}, now=NOW)
+        assert list(draft.placements.all()) == [placement]
+        before = services.content_hash(draft)
+        services.sla_update_schedule(sla=draft, data={"placements": []}, now=NOW)
+        assert services.content_hash(draft) != before  # what is covered is part of what is signed
+        services.sla_update_schedule(sla=draft, data={"placements": [placement]}, now=NOW)
+    page = login(school_lead.user).get(f"/o/school-a/placements/{placement.pk}/").content.decode()
+    assert draft.reference in page
+    # The schedule form offers only this school's placements with this provider.
+    form = login(school_lead.user).get(f"/o/school-a/slas/{draft.pk}/schedule/").content.decode()
+    assert f"P-{placement.pk}" in form and f"P-{other.pk}" not in form
+    # The provider sees the SLA on the placement page only once it has been sent.
+    provider_page = login(world.user(K.PROVIDER, Role.PROVIDER_MANAGER)).get(f"/o/provider-a/placements/{placement.pk}/")
+    assert draft.reference not in provider_page.content.decode()
