@@ -26,6 +26,11 @@ Figures:
     ``dashboard_ms_median_1000``: median time of 20 such requests at 1,000 pupils, in ms,
     through Django's test client (no network, no gunicorn).
 
+``directory`` (bench/directory.py)
+    ``directory_queries_10``, ``directory_queries_5000``: SQL queries for one filtered search of the
+    provider directory by a school's AP lead with 10 and 5,000 providers (equal; a test asserts it);
+    ``directory_ms_median_5000``: median of 20 such searches, in ms.
+
 ``sla_pdf`` (bench/sla_pdf.py)
     ``sla_pdf_10page_s``: median of 5 renders of a signed 10-page SLA through the app's rendering
     service; ``weasyprint_bare_10page_s``: WeasyPrint alone on the same HTML;
