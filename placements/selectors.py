@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import F, Count, Q, Sum
 
 from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scopes_disabled
@@ -92,6 +92,8 @@ def area_children():
               "part_time", "activated_at",
               "pupil__first_name", "pupil__last_name", "pupil__date_of_birth", "pupil__year_group",
               "pupil__upn", "school__name", "school__slug", "provider__name", "provider__slug")
+        # Whether the provider is a registered independent school (public, from its own profile).
+        .annotate(provider_registration=F("provider__provider_profile__registration_status"))
         .order_by("school__name", "pupil__last_name", "pupil__first_name", "pk")
     )
 

@@ -176,3 +176,16 @@ def test_la_list_reads_no_special_category_column(world, django_assert_max_num_q
 def test_every_model_refuses_unscoped_queries(model, db):
     with pytest.raises(ScopeError):
         list(model.objects.all())
+
+
+def test_la_list_shows_whether_the_provider_is_registered(world, login):
+    from providers.models import ProviderProfile, RegistrationStatus
+
+    placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state=State.ACTIVE, now=NOW)
+    client = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER))
+    assert "Registration not recorded" in client.get("/o/la-a/area/children-in-ap/").content.decode()
+    with scopes_disabled():
+        ProviderProfile.objects.update_or_create(provider=world.org(K.PROVIDER),
+                                                 defaults={"registration_status": RegistrationStatus.UNREGISTERED})
+    html = client.get("/o/la-a/area/children-in-ap/").content.decode()
+    assert "Unregistered" in html and "PupilA" in html

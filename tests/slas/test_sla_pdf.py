@@ -65,3 +65,12 @@ def test_original_pdf_verifies_and_a_tampered_one_does_not(signed, client):
     bad = client.post("/verify/", {"document": SimpleUploadedFile("sla.pdf", tampered, "application/pdf")})
     html = bad.content.decode()
     assert "does not match any signed agreement" in html and "matches the signed record" not in html
+
+
+def test_la_downloads_signed_slas_in_its_area_only(signed, world, login):
+    from tenancy.roles import Role
+
+    own = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER)).get(f"/o/la-a/slas/{signed.pk}/pdf/")
+    assert own.status_code == 200 and b"".join(own.streaming_content).startswith(b"%PDF-")
+    other = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER, "b")).get(f"/o/la-b/slas/{signed.pk}/pdf/")
+    assert other.status_code == 404
