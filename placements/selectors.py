@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scopes_disabled
