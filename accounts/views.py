@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from apcommission import clock
+from apcommission.forms import posted
 
 from .forms import AcceptInvitationForm, ConfirmForm
 from .selectors import invitation_by_token
@@ -29,12 +30,12 @@ def invitation_accept_view(request, token: str):
         if request.user.pk != existing.pk:
             return render(request, "accounts/invitation_wrong_account.html",
                           {"invitation": invitation}, status=403)
-        form = ConfirmForm(request.POST if request.method == "POST" else None, submit=f"Join {invitation.organisation.name}")
+        form = ConfirmForm(posted(request), submit=f"Join {invitation.organisation.name}")
         if request.method == "POST" and form.is_valid():
             return _accept(request, invitation, now, user=request.user)
         return render(request, "accounts/invitation_join.html", {"invitation": invitation, "form": form})
 
-    form = AcceptInvitationForm(request.POST if request.method == "POST" else None, invitation=invitation)
+    form = AcceptInvitationForm(posted(request), invitation=invitation)
     if request.method == "POST" and form.is_valid():
         return _accept(request, invitation, now, full_name=form.cleaned_data["full_name"],
                        password=form.cleaned_data["password1"])

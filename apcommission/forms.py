@@ -21,3 +21,9 @@ def add_service_errors(form, exc) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+def posted(request):
+    """The submitted data on POST — bound even when empty, so a form with errors (or a confirm form
+    with no fields) validates — and None otherwise."""
+    return request.POST if request.method == "POST" else None

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apcommission import clock, pdf
+from apcommission.forms import add_service_errors, posted
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
 from tenancy.roles import Capability as C
@@ -46,19 +47,8 @@ def _form_page(request, form, *, title: str, back: str, caption: str = "", intro
                                       "intro": intro}, status=status)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
-def _data(request):
-    """The submitted data on POST (even when empty: a confirm form has no fields), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _next(request, default: str) -> str:
@@ -85,12 +75,12 @@ def pupil_list_view(request, org):
 
 @org_view(C.MANAGE_PUPILS, kinds=SCHOOL)
 def pupil_create(request, org):
-    form = f.PupilForm(_data(request))
+    form = f.PupilForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             pupil = services.pupil_create(school=request.organisation, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit_request(request, action=AuditAction.CREATE, obj=pupil)
             messages.success(request, f"{pupil} added.")
@@ -119,12 +109,12 @@ def pupil_detail(request, org, pk):
 @org_view(C.MANAGE_PUPILS, kinds=SCHOOL)
 def pupil_edit(request, org, pk):
     pupil = get_object_or_404(Pupil, pk=pk)
-    form = f.PupilForm(_data(request), instance=pupil)
+    form = f.PupilForm(posted(request), instance=pupil)
     if request.method == "POST" and form.is_valid():
         try:
             services.pupil_update(pupil=pupil, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit_request(request, action=AuditAction.CHANGE, obj=pupil)
             messages.success(request, "Pupil details saved.")
@@ -139,12 +129,12 @@ def pupil_sensitive_edit(request, org, pk):
         raise PermissionDenied("Your role does not allow special-category data.")
     pupil = get_object_or_404(Pupil, pk=pk)
     sensitive = selectors.pupil_sensitive(pupil)
-    form = f.PupilSensitiveForm(_data(request), instance=sensitive)
+    form = f.PupilSensitiveForm(posted(request), instance=sensitive)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.pupil_sensitive_save(pupil=pupil, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit_request(request, action=AuditAction.CHANGE, obj=record, detail="special-category record")
             messages.success(request, "Safeguarding, SEN and health details saved.")
@@ -160,7 +150,7 @@ def pupil_sensitive_edit(request, org, pk):
 @org_view(C.MANAGE_PUPILS, kinds=SCHOOL)
 def parent_add(request, org, pk):
     pupil = get_object_or_404(Pupil, pk=pk)
-    form = f.ParentCarerForm(_data(request))
+    form = f.ParentCarerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         parent = services.parent_carer_add(pupil=pupil, data=form.cleaned_data)
         audit_request(request, action=AuditAction.CREATE, obj=parent)
@@ -185,7 +175,7 @@ def agency_add(request, org, pk):
     if not _can_special(request):
         raise PermissionDenied("Your role does not allow special-category data.")
     pupil = get_object_or_404(Pupil, pk=pk)
-    form = f.AgencyForm(_data(request))
+    form = f.AgencyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         agency = services.agency_add(pupil=pupil, data=form.cleaned_data)
         audit_request(request, action=AuditAction.CREATE, obj=agency)
@@ -319,14 +309,14 @@ def referral_start(request, org):
     pupils = Pupil.objects.order_by("last_name", "first_name")
     providers = f.providers_for_referral(request.organisation)
     initial = {"pupil": request.GET.get("pupil")} if request.GET.get("pupil") else None
-    form = f.ReferralStartForm(_data(request), pupils=pupils, providers=providers, initial=initial)
+    form = f.ReferralStartForm(posted(request), pupils=pupils, providers=providers, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             placement = services.referral_start(
                 school=request.organisation, pupil=form.cleaned_data["pupil"], provider=form.cleaned_data["provider"],
                 registration_code=form.cleaned_data["registration_code"], by=request.user, now=clock.now())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("placements:referral_step", org=org, pk=placement.pk, step=STEP_SLUGS[0])
     return _form_page(request, form, title="Refer a pupil to alternative provision",
@@ -346,12 +336,12 @@ def referral_step(request, org, pk, step):
         return redirect("placements:placement_detail", org=org, pk=pk)
     draft = "draft" in request.POST
     form_class = f.STEP_FORMS[step]
-    form = form_class(_data(request), referral=referral, draft=draft)
+    form = form_class(posted(request), referral=referral, draft=draft)
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_save(referral=referral, data=form.to_model())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if draft:
                 messages.success(request, "Your answers have been saved as a draft.")
@@ -373,13 +363,13 @@ def referral_step(request, org, pk, step):
 def referral_check(request, org, pk):
     placement = _placement(pk)
     referral = _referral(placement)
-    form = f.SubmitForm(_data(request), submit="Send to the headteacher for a decision")
+    form = f.SubmitForm(posted(request), submit="Send to the headteacher for a decision")
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_submit(referral=referral, by=request.user, organisation=request.organisation,
                                      now=clock.now())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The referral has been sent to the headteacher for a decision.")
             return redirect("placements:placement_detail", org=org, pk=pk)
@@ -445,7 +435,7 @@ def referral_decision(request, org, pk):
     initial = {"consulted": [k for k in ("consulted_pupil", "consulted_parents", "consulted_teacher",
                                          "consulted_professionals") if getattr(referral, k)],
                "professionals_consulted": referral.professionals_consulted}
-    form = f.DecisionForm(_data(request), initial=initial)
+    form = f.DecisionForm(posted(request), initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
@@ -478,7 +468,7 @@ def provider_response(request, org, pk):
     if placement.state != State.REFERRED:
         messages.info(request, "This referral is not waiting for your answer.")
         return redirect("placements:placement_detail", org=org, pk=pk)
-    form = f.RespondForm(_data(request))
+    form = f.RespondForm(posted(request))
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["response"] == "accept"
         try:
@@ -501,14 +491,14 @@ def provider_response(request, org, pk):
 @org_view(C.SIGN_AGREEMENTS, kinds=PROVIDER)
 def initial_assessment(request, org, pk):
     placement = _placement(pk)
-    form = f.InitialAssessmentForm(_data(request))
+    form = f.InitialAssessmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.initial_assessment_record(placement=placement, done_on=form.cleaned_data["done_on"],
                                                summary=form.cleaned_data["summary"], by=request.user,
                                                organisation=request.organisation, now=clock.now())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Initial assessment recorded.")
             return redirect("placements:placement_detail", org=org, pk=pk)
@@ -579,12 +569,12 @@ def _draft_agreement(request, placement) -> CommissioningAgreement:
 def agreement_edit(request, org, pk):
     placement = _placement(pk)
     agreement = _draft_agreement(request, placement)
-    form = f.AgreementForm(_data(request), instance=agreement)
+    form = f.AgreementForm(posted(request), instance=agreement)
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_save(agreement=agreement, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Agreement saved. Both sides need to agree this version.")
             return redirect("placements:agreement_detail", org=org, pk=pk)
@@ -598,7 +588,7 @@ def agreement_edit(request, org, pk):
 def target_add(request, org, pk):
     placement = _placement(pk)
     agreement = _draft_agreement(request, placement)
-    form = f.TargetForm(_data(request))
+    form = f.TargetForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.target_add(agreement=agreement, data=form.cleaned_data)
         messages.success(request, "Target added.")
@@ -623,12 +613,12 @@ def target_remove(request, org, pk, tpk):
 def session_add(request, org, pk):
     placement = _placement(pk)
     agreement = _draft_agreement(request, placement)
-    form = f.SessionForm(_data(request))
+    form = f.SessionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.session_add(agreement=agreement, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Session added to the timetable.")
             return redirect("placements:agreement_detail", org=org, pk=pk)
@@ -674,14 +664,14 @@ def agreement_agree(request, org, pk):
 @org_view(C.MAKE_REFERRALS, kinds=SCHOOL)
 def parental_agreement(request, org, pk):
     placement = _placement(pk)
-    form = f.ParentalAgreementForm(_data(request), request.FILES or None)
+    form = f.ParentalAgreementForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "signed_copy" or v}
         try:
             record = services.parental_agreement_record(placement=placement, data=data, by=request.user,
                                                         organisation=request.organisation, now=clock.now())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit_request(request, action=AuditAction.CREATE, obj=record)
             messages.success(request, "Parents' or carers' agreement recorded.")
@@ -722,7 +712,7 @@ def _transition_form(request, org, placement, *, form, title: str, intro: str, r
 @org_view(C.MAKE_REFERRALS, kinds=SCHOOL)
 def placement_start(request, org, pk):
     placement = _placement(pk)
-    form = f.SubmitForm(_data(request), submit="Start the placement")
+    form = f.SubmitForm(posted(request), submit="Start the placement")
     start = placement.start_date
     return _transition_form(
         request, org, placement, form=form, title="Start the placement",
@@ -743,7 +733,7 @@ def placement_status(request, org, pk, transition):
     if not lifecycle.can(placement.state, transition, request.organisation.kind):
         raise Http404("Not possible now")
     label = Transition(transition).label
-    form = f.StatusChangeForm(_data(request), submit=label)
+    form = f.StatusChangeForm(posted(request), submit=label)
     return _transition_form(
         request, org, placement, form=form, title=label, intro="",
         run=lambda form: services.placement_change_status(placement=placement, name=transition,
@@ -758,7 +748,7 @@ def placement_end(request, org, pk):
     placement = _placement(pk)
     if not lifecycle.can(placement.state, Transition.END, K.SCHOOL):
         raise Http404("Not possible now")
-    form = f.EndForm(_data(request))
+    form = f.EndForm(posted(request))
     return _transition_form(
         request, org, placement, form=form, title="End the placement",
         intro="Record why it ended, where the pupil goes next, the provider's final report and the pupil's own view.",
@@ -771,7 +761,7 @@ def placement_end(request, org, pk):
 @org_view(C.MAKE_REFERRALS, kinds=SCHOOL)
 def placement_destination(request, org, pk):
     placement = _placement(pk)
-    form = f.DestinationForm(_data(request), initial={"destination": placement.destination or None,
+    form = f.DestinationForm(posted(request), initial={"destination": placement.destination or None,
                                                             "destination_details": placement.destination_details})
     if request.method == "POST" and form.is_valid():
         services.destination_record(placement=placement, destination=form.cleaned_data["destination"],

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.forms import ConfirmForm
 from apcommission import clock
+from apcommission.forms import add_service_errors, posted
 from tenancy.models import AuditAction, Organisation
 from tenancy.permissions import org_view
 from tenancy.roles import Capability
@@ -62,23 +63,12 @@ school_checks = org_view(Capability.CHECK_PROVIDERS, kinds=(K.SCHOOL,))
 manage_directory = org_view(Capability.MANAGE_DIRECTORY, kinds=(K.LOCAL_AUTHORITY,))
 
 
-def _post(request):
-    """The POST data when this is a POST (bound even if empty, so errors show), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _today():
     return local_date(clock.now())
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _form_page(request, form, *, heading, back_url, back_label="Back", caption="", intro="", template="providers/form_page.html", **extra):
@@ -130,13 +120,13 @@ def pack(request, org):
 @manage_pack
 def profile_edit(request, org):
     profile = services.profile_get_or_create(provider=request.organisation)
-    form = ProfileForm(_post(request), instance=profile)
+    form = ProfileForm(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_update(profile=profile, data={f: form.cleaned_data[f] for f in ProfileForm.Meta.fields},
                                     by=request.user, now=clock.now())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect("providers:pack", org=org)
@@ -148,13 +138,13 @@ def profile_edit(request, org):
 @manage_pack
 def registration_edit(request, org):
     profile = services.profile_get_or_create(provider=request.organisation)
-    form = RegistrationForm(_post(request), instance=profile)
+    form = RegistrationForm(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_update(profile=profile, data={f: form.cleaned_data[f] for f in RegistrationForm.Meta.fields},
                                     by=request.user, now=clock.now())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Registration status saved.")
             return redirect("providers:pack", org=org)
@@ -167,13 +157,13 @@ def registration_edit(request, org):
 
 @manage_pack
 def pupil_group_add(request, org):
-    form = PupilGroupForm(_post(request), instance=DeclaredPupilGroup(provider=request.organisation))
+    form = PupilGroupForm(posted(request), instance=DeclaredPupilGroup(provider=request.organisation))
     if request.method == "POST" and form.is_valid():
         try:
             services.pupil_group_add(provider=request.organisation, by=request.user, now=clock.now(), data={
                 f: form.cleaned_data[f] for f in PupilGroupForm.Meta.fields})
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Pupils added. The registration check has been updated.")
             return redirect(_pack_url(org) + "#registration")
@@ -183,7 +173,7 @@ def pupil_group_add(request, org):
 
 
 def _remove_page(request, org, *, obj, what, service, back):
-    form = ConfirmForm(_post(request), submit=f"Remove {what}")
+    form = ConfirmForm(posted(request), submit=f"Remove {what}")
     if request.method == "POST" and form.is_valid():
         service()
         messages.success(request, f"{what[0].upper() + what[1:]} removed.")
@@ -200,7 +190,7 @@ def pupil_group_remove(request, org, pk):
 
 @manage_pack
 def site_add(request, org):
-    form = SiteForm(_post(request), instance=ProviderSite(provider=request.organisation))
+    form = SiteForm(posted(request), instance=ProviderSite(provider=request.organisation))
     if request.method == "POST" and form.is_valid():
         services.site_add(provider=request.organisation, by=request.user, now=clock.now(),
                           data={f: form.cleaned_data[f] for f in SiteForm.Meta.fields})
@@ -227,13 +217,13 @@ def offer_edit(request, org, pk):
 
 
 def _offer_form(request, org, offer):
-    form = OfferForm(_post(request), instance=offer)
+    form = OfferForm(posted(request), instance=offer)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_save(provider=request.organisation, offer=offer if offer.pk else None,
                                 data=form.service_data(), by=request.user, now=clock.now())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Course saved.")
             return redirect(_pack_url(org) + "#courses")
@@ -260,7 +250,7 @@ def document_upload(request, org):
         return _upload_page(request, org, form)
     if request.method == "POST":
         kind = kind or request.POST.get("kind")
-    form = DocumentUploadForm(_post(request), request.FILES if request.method == "POST" else None, kind=kind, today=today)
+    form = DocumentUploadForm(posted(request), request.FILES if request.method == "POST" else None, kind=kind, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -269,7 +259,7 @@ def document_upload(request, org):
                 review_on=data["review_on"], extra=form.extra(), by=request.user, now=clock.now(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{DocumentKind(data['kind']).label} uploaded.")
             return redirect(_pack_url(org) + "#documents")
@@ -321,13 +311,13 @@ def staff_edit(request, org, pk):
 
 
 def _staff_form(request, org, staff):
-    form = StaffForm(_post(request), today=_today(), instance=staff)
+    form = StaffForm(posted(request), today=_today(), instance=staff)
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_save(provider=request.organisation, staff=staff, data=form.cleaned_data,
                                 by=request.user, now=clock.now())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Vetting register updated.")
             return redirect("providers:staff_list", org=org)
@@ -340,13 +330,13 @@ def _staff_form(request, org, staff):
 
 @manage_pack
 def kcsie_confirm(request, org):
-    form = KcsieConfirmForm(_post(request))
+    form = KcsieConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.kcsie_confirm(provider=request.organisation, by=request.user,
                                    job_title=form.cleaned_data["job_title"], now=clock.now())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Confirmation recorded. Schools and local authorities can see it.")
             return redirect("providers:staff_list", org=org)
@@ -443,7 +433,7 @@ def directory_add(request, org):
             listing = services.directory_provider_create(local_authority=la, by=request.user, now=clock.now(),
                                                          **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{listing.provider.name} added to your directory. Invite someone from the provider to complete its profile.")
             return redirect("providers:provider_invite", org=org, provider_pk=listing.provider_id)
@@ -460,7 +450,7 @@ def _la_listing(provider_pk):
 @manage_directory
 def listing_status(request, org, provider_pk):
     listing = _la_listing(provider_pk)
-    form = ListingStatusForm(_post(request), initial={"status": listing.status})
+    form = ListingStatusForm(posted(request), initial={"status": listing.status})
     if request.method == "POST" and form.is_valid():
         services.listing_status_set(listing=listing, status=form.cleaned_data["status"], by=request.user, now=clock.now())
         messages.success(request, f"{listing.provider.name}: status set to {ListingStatus(form.cleaned_data['status']).label.lower()}.")
@@ -475,14 +465,14 @@ def provider_invite(request, org, provider_pk):
     back = reverse("providers:directory_provider", kwargs={"org": org, "provider_pk": provider_pk})
     if services.provider_has_people(listing.provider):
         return render(request, "providers/invite_not_needed.html", {"listing": listing, "back_url": back})
-    form = ProviderInviteForm(_post(request))
+    form = ProviderInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _ = services.provider_admin_invite(
                 listing=listing, by=request.user, now=clock.now(), base_url=request.build_absolute_uri("/"),
                 ip_address=client_ip(request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect(back)
@@ -507,7 +497,7 @@ def suitability_check(request, org, provider_pk):
     draft, signed = selectors.suitability_check_latest(school=school, provider=provider)
     check = draft
     answers = {i.item: i for i in SuitabilityCheckItem.objects.filter(suitability_check=check)} if check else {}
-    form = SuitabilityForm(_post(request), answers=answers)
+    form = SuitabilityForm(posted(request), answers=answers)
     if request.method == "POST" and form.is_valid():
         now = clock.now()
         check = check or services.suitability_check_start(school=school, provider=provider, by=request.user, now=now)
@@ -534,12 +524,12 @@ def suitability_signoff(request, org, provider_pk):
         problems = ["Record the checks before you sign off"]
     else:
         problems = services.suitability_signoff_problems(check=draft, profile=selectors.profile_for(provider=provider))
-    form = SignOffForm(_post(request), initial={"job_title": request.membership.job_title})
+    form = SignOffForm(posted(request), initial={"job_title": request.membership.job_title})
     if request.method == "POST" and not problems and form.is_valid():
         try:
             services.suitability_signoff(check=draft, by=request.user, job_title=form.cleaned_data["job_title"], now=clock.now())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Suitability check of {provider.name} signed off.")
             return redirect("providers:directory_provider", org=org, provider_pk=provider_pk)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ConfirmForm
 from apcommission import clock, pdf
-from apcommission.forms import add_service_errors
+from apcommission.forms import add_service_errors, posted
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
 from tenancy.roles import Capability
@@ -31,8 +31,6 @@ from .selectors import sla_by_pdf_hash, sla_detail_queryset, sla_list
 SCHOOL = (K.SCHOOL,)
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _sla(pk):
@@ -50,7 +48,7 @@ def sla_list_view(request, org):
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_create_view(request, org):
-    form = SLACreateForm(_posted(request), school=request.organisation)
+    form = SLACreateForm(posted(request), school=request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             sla = services.sla_create(school=request.organisation, provider=form.cleaned_data["provider"],
@@ -90,7 +88,7 @@ def sla_detail_view(request, org, pk):
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_schedule_view(request, org, pk):
     sla = _sla(pk)
-    form = SLAScheduleForm(_posted(request), instance=sla)
+    form = SLAScheduleForm(posted(request), instance=sla)
     if request.method == "POST" and form.is_valid():
         try:
             services.sla_update_schedule(sla=sla, data=form.cleaned_data, now=clock.now())
@@ -106,7 +104,7 @@ def sla_schedule_view(request, org, pk):
 def sla_clause_view(request, org, pk, clause_pk):
     sla = _sla(pk)
     clause = get_object_or_404(SLAClause, sla=sla, pk=clause_pk)
-    form = ClauseForm(_posted(request), initial={"heading": clause.heading, "body": clause.body})
+    form = ClauseForm(posted(request), initial={"heading": clause.heading, "body": clause.body})
     if request.method == "POST" and form.is_valid():
         try:
             services.sla_update_clause(sla=sla, clause=clause, now=clock.now(), **form.cleaned_data)
@@ -135,7 +133,7 @@ def sla_send_view(request, org, pk):
 @org_view(Capability.SIGN_AGREEMENTS)
 def sla_sign_view(request, org, pk):
     sla = _sla(pk)
-    form = SignForm(_posted(request), initial={"position": request.membership.job_title})
+    form = SignForm(posted(request), initial={"position": request.membership.job_title})
     if request.method == "POST" and form.is_valid():
         try:
             services.sla_sign(sla=sla, membership=request.membership, now=clock.now(), ip_address=client_ip(request),
@@ -152,8 +150,8 @@ def sla_sign_view(request, org, pk):
 def sla_safeguarding_view(request, org, pk):
     sla = _sla(pk)
     is_school = request.organisation.pk == sla.school_id
-    form = PolicyReceivedForm(_posted(request)) if is_school else ConfirmForm(
-        _posted(request), submit="Acknowledge as safeguarding lead")
+    form = PolicyReceivedForm(posted(request)) if is_school else ConfirmForm(
+        posted(request), submit="Acknowledge as safeguarding lead")
     if request.method == "POST" and form.is_valid():
         try:
             services.sla_acknowledge_safeguarding(
@@ -184,7 +182,7 @@ def sla_amend_view(request, org, pk):
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_terminate_view(request, org, pk):
     sla = _sla(pk)
-    form = TerminateForm(_posted(request), initial={"terminated_on": clock.today()})
+    form = TerminateForm(posted(request), initial={"terminated_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.sla_terminate(sla=sla, on=form.cleaned_data["terminated_on"], reason=form.cleaned_data["reason"],
@@ -200,7 +198,7 @@ def sla_terminate_view(request, org, pk):
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_save_template_view(request, org, pk):
     sla = _sla(pk)
-    form = SaveTemplateForm(_posted(request))
+    form = SaveTemplateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         template = services.template_save_from_sla(sla=sla, name=form.cleaned_data["name"], now=clock.now())
         messages.success(request, f"Saved as your template “{template.name}”.")
@@ -224,7 +222,7 @@ def sla_pdf_view(request, org, pk):
 
 def verify_view(request):
     """Public: anyone holding a PDF can check it matches a signed record (the file is not kept)."""
-    form = VerifyForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    form = VerifyForm(posted(request), request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]

@@ -9,7 +9,7 @@ from accounts.forms import ConfirmForm, InvitationForm
 from accounts.models import Invitation
 from accounts.services import InvitationUnusable, invitation_create, invitation_revoke
 from apcommission import clock
-from apcommission.forms import add_service_errors
+from apcommission.forms import add_service_errors, posted
 
 from .models import AuditEvent, Membership
 from .permissions import org_view
@@ -38,7 +38,7 @@ def member_list(request, org):
 
 @org_view(Capability.MANAGE_MEMBERS)
 def member_invite(request, org):
-    form = InvitationForm(request.POST if request.method == "POST" else None, organisation=request.organisation)
+    form = InvitationForm(posted(request), organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _ = invitation_create(
@@ -70,7 +70,7 @@ def invitation_revoke_view(request, org, pk):
 @org_view(Capability.MANAGE_MEMBERS)
 def member_remove(request, org, pk):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, is_active=True)
-    form = ConfirmForm(request.POST if request.method == "POST" else None, submit="Remove from organisation")
+    form = ConfirmForm(posted(request), submit="Remove from organisation")
     if request.method == "POST" and form.is_valid():
         try:
             membership_deactivate(membership=membership, by=request.user)
