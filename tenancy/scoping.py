@@ -11,6 +11,9 @@ Tenant models use `ScopedManager`. A query on them runs only inside a scope:
   few selectors in tenancy/selectors.py that are about the signed-in user rather than a tenant.
 
 Outside any scope a tenant query raises ScopeError instead of silently returning every row.
+Reverse relations (`school.pupils.all()`) are scoped too. Forward foreign-key access
+(`row.other`) uses Django's plain base manager, so never follow a key from a shared row to a
+row the reader may not see; keep such data in a separate model with its own scope rule.
 The idea follows django-scopes (used by pretix); it is written here because our visibility
 rule is a relationship per model and per organisation kind, not a single column value.
 """
