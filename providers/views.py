@@ -117,42 +117,37 @@ def pack(request, org):
     })
 
 
-@manage_pack
-def profile_edit(request, org):
+def _profile_section_edit(request, org, form_class, *, heading: str, intro: str, saved: str):
+    """Edit one part of the provider profile (the profile form and the registration form share it)."""
     profile = services.profile_get_or_create(provider=request.organisation)
-    form = ProfileForm(posted(request), instance=profile)
+    form = form_class(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(profile=profile, data={f: form.cleaned_data[f] for f in ProfileForm.Meta.fields},
+            services.profile_update(profile=profile, data={f: form.cleaned_data[f] for f in form_class.Meta.fields},
                                     by=request.user, now=clock.now())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, saved)
             return redirect("providers:pack", org=org)
-    return _form_page(request, form, heading="Your provider profile", back_url=_pack_url(org),
-                      back_label="Back to your due-diligence pack",
-                      intro="Schools and local authorities that list or commission you read this profile instead of asking you for it.")
+    return _form_page(request, form, heading=heading, back_url=_pack_url(org),
+                      back_label="Back to your due-diligence pack", intro=intro)
+
+
+@manage_pack
+def profile_edit(request, org):
+    return _profile_section_edit(
+        request, org, ProfileForm, heading="Your provider profile", saved="Profile saved.",
+        intro="Schools and local authorities that list or commission you read this profile instead of asking you for it.")
 
 
 @manage_pack
 def registration_edit(request, org):
-    profile = services.profile_get_or_create(provider=request.organisation)
-    form = RegistrationForm(posted(request), instance=profile)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(profile=profile, data={f: form.cleaned_data[f] for f in RegistrationForm.Meta.fields},
-                                    by=request.user, now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Registration status saved.")
-            return redirect("providers:pack", org=org)
-    return _form_page(request, form, heading="Registration status", back_url=_pack_url(org),
-                      back_label="Back to your due-diligence pack",
-                      intro="A provider must register as an independent school if it gives full-time education "
-                            "(more than 18 hours a week) to 5 or more pupils of compulsory school age, or to one "
-                            "who is looked after or has an EHC plan.")
+    return _profile_section_edit(
+        request, org, RegistrationForm, heading="Registration status", saved="Registration status saved.",
+        intro="A provider must register as an independent school if it gives full-time education "
+              "(more than 18 hours a week) to 5 or more pupils of compulsory school age, or to one "
+              "who is looked after or has an EHC plan.")
 
 
 @manage_pack
