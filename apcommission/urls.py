@@ -1,12 +1,47 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.urls import include, path
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.views import invitation_accept_view
 from slas import views as sla_views
 from tenancy.views import organisation_switch
 
 from . import views
+
+# --- The operations admin signs people in through allauth only (password, then TOTP, rate limits
+# and lockout). secure_admin_login sends anyone not signed in to allauth's sign-in page and gives a
+# signed-in person who is not active staff a 403. Django's own password form is never shown or
+# accepted, not even to signed-in staff (posting another account's password there would sign in
+# as that account without its second factor).
+_admin_has_permission = admin.site.has_permission
+
+
+def admin_has_permission(request) -> bool:
+    """Active staff, and with APC_REQUIRE_MFA an authenticator app: the admin reads every tenant."""
+    if not _admin_has_permission(request):
+        return False
+    if settings.APC_REQUIRE_MFA:
+        return Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+    return True
+
+
+def admin_login(request, extra_context=None):
+    """Reached only by signed-in active staff (see secure_admin_login below)."""
+    if admin_has_permission(request):
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            next_url = "admin:index"
+        return redirect(next_url)
+    messages.info(request, "Set up an authenticator app before you use the operations admin.")
+    return redirect("mfa_activate_totp")
+
+
+admin.site.has_permission = admin_has_permission
+admin.site.login = secure_admin_login(admin_login)
 
 org_patterns = [
     path("", views.dashboard, name="dashboard"),
