@@ -97,7 +97,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'a
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    # The embedded default under gunicorn threads (tests/robustness/test_concurrency.py). WAL lets
+    # readers run beside the one writer. A deferred transaction that reads and then writes cannot
+    # wait for the write lock (SQLite answers "database is locked" at once), so every transaction
+    # (ATOMIC_REQUESTS, session saves) begins IMMEDIATE: it takes the write lock first and waits up
+    # to `timeout` seconds (the busy timeout, also set by PRAGMA for the connection) for it.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and (unless CELERY_BROKER_URL says otherwise) Celery broker and results.
