@@ -1,0 +1,105 @@
+"""`scopes_disabled()` only where listed (issue 8 item 6).
+
+Every use of `scopes_disabled(` in the project apps' code (not tests, not migrations) must be in
+ALLOWED with a one-line reason; a new use fails, and so does an entry whose use has gone. Uses on
+the request path (reached from a view while a member browses) are listed separately in
+REQUEST_PATH: the issue wants them turned into explicit cross-tenant selectors that return only
+aggregates, so that list should shrink, never grow.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
+        "notifications", "slas")
+
+# Not on a request path: set-up code, beat jobs and sweeps, and the scoping layer's own plumbing.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("tenancy/factories.py", "ScopedFactory._create"): "test and demo factories build rows across tenants",
+    ("placements/factories.py", "placement_in_state"): "test and demo factory: a placement with every row it needs",
+    ("tenancy/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
+    ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
+    ("placements/demo.py", "load_placements_demo"): "demo data loader (management command), all tenants",
+    ("providers/services.py", "expiry_reminders_send"): "daily beat job sweeping every provider's expiring documents",
+    ("placements/services.py", "initial_assessment_reminders"): "hourly beat job sweeping every provider's due assessments",
+    ("notifications/services.py", "notifications_deliver"): "beat job delivering every tenant's unsent notifications",
+    ("slas/services.py", "sla_pdf_ensure"): "Celery task (and the PDF view, after the view's scoped lookup of the same SLA) "
+                                            "storing one signed SLA's PDF by id",
+    ("tenancy/middleware.py", "TenantScopeMiddleware.__call__"): "operations admin: superusers only, outside /o/<org>/",
+    ("tenancy/selectors.py", "memberships_for_user"): "the signed-in person's own memberships, before any tenant is chosen",
+    ("accounts/selectors.py", "invitation_by_token"): "invitation link: the single-use token is the grant, no tenant yet",
+    ("accounts/services.py", "invitation_accept"): "using an invitation: locks the invitation row found by its token",
+    ("slas/selectors.py", "sla_by_pdf_hash"): "public /verify/: the holder of the PDF proves possession; returns that SLA only",
+}
+
+# On the request path: a member's page reads across tenants. Each returns (or should return) only
+# aggregates or yes/no facts; the issue asks for these to become explicit cross-tenant selectors.
+REQUEST_PATH: dict[tuple[str, str], str] = {
+    ("placements/selectors.py", "other_placement_hours"): "pupil's hours at other providers (a sum) for the full-time check on "
+                                                          "placement and agreement pages, read by providers too",
+    ("placements/selectors.py", "registration_loads"): "every pupil of the provider across all schools (hours, age, looked "
+                                                       "after, EHCP) for the registration test on a school's agreement page",
+    ("placements/selectors.py", "registration_for"): "the pupil's looked-after/EHCP flags and date of birth for the "
+                                                     "registration test, whatever the reader's role",
+    ("placements/selectors.py", "schools_commissioning"): "schools with placements at a provider (expiry job and the "
+                                                          "providers directory)",
+    ("placements/provider_checks.py", "suitability_current"): "yes/no: the school's sign-off of one provider, from the "
+                                                              "lifecycle guard (referral decision)",
+    ("placements/provider_checks.py", "provider_is_registered"): "yes/no: the provider's registration status for the "
+                                                                 "registration test",
+    ("placements/provider_checks.py", "suspended_for"): "yes/no: the school's LA suspended the provider (referral and "
+                                                        "agreement guards)",
+    ("slas/selectors.py", "sla_terms_for"): "the numbers of the SLA in force for a school–provider pair (attendance and "
+                                            "monitoring rules; sweeps too)",
+}
+
+
+def scopes_disabled_uses() -> dict[tuple[str, str], list[int]]:
+    uses: dict[tuple[str, str], list[int]] = {}
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            rel = path.relative_to(ROOT)
+            if "migrations" in rel.parts or "tests" in rel.parts or rel.name.startswith("test_"):
+                continue
+            tree = ast.parse(path.read_text(), filename=str(rel))
+
+            def walk(node, stack, rel=rel):
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        walk(child, [*stack, child.name])
+                        continue
+                    if isinstance(child, ast.Call):
+                        func = child.func
+                        name = getattr(func, "id", None) or getattr(func, "attr", None)
+                        if name == "scopes_disabled":
+                            key = (rel.as_posix(), ".".join(stack) or "<module>")
+                            uses.setdefault(key, []).append(child.lineno)
+                    walk(child, stack)
+
+            walk(tree, [])
+    return uses
+
+
+def test_the_scan_finds_real_uses():
+    assert ("tenancy/factories.py", "ScopedFactory._create") in scopes_disabled_uses()
+
+
+def test_lists_do_not_overlap():
+    assert not set(ALLOWED) & set(REQUEST_PATH)
+
+
+def test_scopes_disabled_only_where_listed():
+    uses = scopes_disabled_uses()
+    listed = set(ALLOWED) | set(REQUEST_PATH)
+    new = sorted(f"{file}:{lines[0]} in {func}()" for (file, func), lines in uses.items() if (file, func) not in listed)
+    assert not new, ("scopes_disabled() used where it is not listed; use a scoped query, or add a one-line reason in "
+                     f"tests/security/test_scopes_disabled_allowlist.py: {new}")
+
+
+def test_no_stale_allow_list_entries():
+    uses = scopes_disabled_uses()
+    stale = sorted(f"{file} {func}()" for file, func in (set(ALLOWED) | set(REQUEST_PATH)) if (file, func) not in uses)
+    assert not stale, f"allow-list entries with no scopes_disabled() use any more (remove them): {stale}"
