@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
@@ -12,6 +13,10 @@ from tenancy.roles import ROLE_KINDS, OrganisationKind
 from tenancy.scoping import scopes_disabled
 
 SIDES = ("a", "b")
+# Side "c": a second school in side a's LA, not in trust a, whose pupil has a live placement at
+# provider a — so provider a serves two schools, and trust a's school has a non-trust neighbour.
+SECOND_SCHOOL = "c"
+WORLD_NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -20,16 +25,26 @@ class World:
 
     Each side has an LA, a trust, a school (in that LA and trust) and a provider (listed by that
     LA), and one member for every role of every organisation kind.
+
+    Plus side "c": school c (in LA a, in no trust, with a member for every school role) whose pupil
+    (`pupils["c"]`, looked after, with an EHC plan) is in an active placement at provider a
+    (`placements["c"]`). `org(kind, "c")` gives school c for schools and the organisations it shares
+    with side a (LA a, provider a) for those kinds; school c has no trust.
     """
 
     orgs: dict = field(default_factory=dict)  # (kind, side) -> Organisation
     members: dict = field(default_factory=dict)  # (role, kind, side) -> Membership
     pupils: dict = field(default_factory=dict)  # side -> Pupil
+    placements: dict = field(default_factory=dict)  # side -> Placement ("c": school c's pupil at provider a)
 
     def org(self, kind: str, side: str = "a"):
+        if side == SECOND_SCHOOL and kind in (OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.PROVIDER):
+            return self.orgs[(kind, "a")]  # school c shares LA a and provider a with side a
         return self.orgs[(kind, side)]
 
     def member(self, kind: str, role: str, side: str = "a"):
+        if side == SECOND_SCHOOL and kind in (OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.PROVIDER):
+            side = "a"
         return self.members[(role, kind, side)]
 
     def user(self, kind: str, role: str, side: str = "a"):
@@ -53,7 +68,26 @@ def build_world() -> World:
                     user = UserFactory(email=f"{role}.{org.kind}.{side}@example.org")
                     world.members[(role, org.kind, side)] = MembershipFactory(user=user, organisation=org, role=role)
             world.pupils[side] = PupilFactory(school=school, first_name=f"Pupil{side.upper()}")
+        _add_second_school(world)
     return world
+
+
+def _add_second_school(world: World) -> None:
+    """School c: LA a's other school (not in trust a), with a pupil placed at provider a."""
+    from placements.factories import PupilSensitiveFactory, placement_in_state
+
+    side = SECOND_SCHOOL
+    school = OrganisationFactory(kind=OrganisationKind.SCHOOL, slug=f"school-{side}", name=f"School {side.upper()}",
+                                 local_authority=world.org(OrganisationKind.LOCAL_AUTHORITY, "a"), trust=None)
+    world.orgs[(school.kind, side)] = school
+    for role in ROLE_KINDS[school.kind]:
+        user = UserFactory(email=f"{role}.{school.kind}.{side}@example.org")
+        world.members[(role, school.kind, side)] = MembershipFactory(user=user, organisation=school, role=role)
+    pupil = PupilFactory(school=school, first_name=f"Pupil{side.upper()}")
+    PupilSensitiveFactory(pupil=pupil, looked_after="statutory", sen_provision="ehcp")
+    world.pupils[side] = pupil
+    world.placements[side] = placement_in_state(pupil=pupil, provider=world.org(OrganisationKind.PROVIDER, "a"),
+                                                state="active", now=WORLD_NOW)
 
 
 @pytest.fixture
