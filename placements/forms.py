@@ -8,8 +8,8 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Layout, Size
 from django import forms
-from django.core.validators import FileExtensionValidator
 
+from apcommission.uploads import PARENTAL_AGREEMENT, UploadValidator, rename_to_safe_name
 from tenancy.models import Organisation
 from tenancy.roles import OrganisationKind
 
@@ -696,8 +696,7 @@ class ParentalAgreementForm(forms.Form):
                                widget=forms.RadioSelect, error_messages={"required": "Select how you are recording it"})
     signed_copy = forms.FileField(label="Upload the signed contract", required=False,
                                   help_text="A PDF or photo (JPG or PNG) of the signed paper contract, up to 10MB",
-                                  validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"],
-                                                                     "Upload a PDF, JPG or PNG file")])
+                                  validators=[UploadValidator(PARENTAL_AGREEMENT.key)])
     signed_by_name = forms.CharField(label="Name of the parent or carer who signed", max_length=150,
                                      error_messages={"required": "Enter the name of the parent or carer"})
     relationship = forms.CharField(label="Relationship to the pupil", max_length=60, required=False)
@@ -716,12 +715,16 @@ class ParentalAgreementForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("method") == ParentalAgreementMethod.UPLOAD and not data.get("signed_copy"):
+        if data.get("method") == ParentalAgreementMethod.UPLOAD and not data.get("signed_copy") \
+                and "signed_copy" not in self.errors:
             self.add_error("signed_copy", "Upload the signed contract")
-        upload = data.get("signed_copy")
-        if upload and upload.size > 10 * 1024 * 1024:
-            self.add_error("signed_copy", "The file must be smaller than 10MB")
         return data
+
+    def clean_signed_copy(self):
+        upload = self.cleaned_data.get("signed_copy")
+        if upload:  # checked by UploadValidator (type by content, size, name); stored under a generated name
+            rename_to_safe_name(upload)
+        return upload
 
 
 class StatusChangeForm(forms.Form):

@@ -684,12 +684,18 @@ def parental_agreement(request, org, pk):
 
 @org_view(C.MAKE_REFERRALS, kinds=SCHOOL)
 def parental_agreement_file(request, org, pk, apk):
+    from apcommission.uploads import serve_file  # attachment, sniffed type, nosniff, sandbox CSP
+
     record = get_object_or_404(ParentalAgreement, pk=apk, placement_id=pk)
     if not record.signed_copy:
         raise Http404("No file")
+    try:
+        handle = record.signed_copy.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
     audit_request(request, action=AuditAction.DOWNLOAD, obj=record)
-    return FileResponse(record.signed_copy.open("rb"), as_attachment=True,
-                        filename=record.signed_copy.name.rsplit("/", 1)[-1])
+    response: FileResponse = serve_file(handle, filename=f"Parents agreement signed {record.signed_on:%Y-%m-%d}")
+    return response
 
 
 def _transition_form(request, org, placement, *, form, title: str, intro: str, run, success: str):

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from apcommission.forms import gds_helper
+from apcommission.uploads import PROVIDER_DOCUMENT, UploadValidator
 
 from .models import (
     ALWAYS_APPLICABLE,
@@ -36,7 +37,6 @@ from .models import (
     SuitabilityItem,
     TrainingLevel,
 )
-from .storage import validate_upload
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -353,7 +353,8 @@ class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(label="Which document is this?", choices=[("", "Select a document")] + list(DocumentKind.choices),
                              error_messages={"required": "Select which document this is"})
     file = forms.FileField(label="Upload the file", help_text="PDF, Word (DOCX), JPG or PNG, smaller than 10MB",
-                           error_messages={"required": "Select a file", "empty": "The selected file is empty"})
+                           error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+                           validators=[UploadValidator(PROVIDER_DOCUMENT.key)])
     issued_on = date_field("Issue date", help_text="When this version was adopted or issued. For example, 1 9 2025")
     review_on = date_field("Review or expiry date", help_text="When it must be reviewed, or for a certificate, when it expires")
     insurer = forms.CharField(label="Insurer", required=False, widget=text())
@@ -389,7 +390,7 @@ class DocumentUploadForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
-        self.checked = validate_upload(uploaded)
+        self.checked = uploaded.checked_upload  # set by UploadValidator
         return uploaded
 
     def clean(self):

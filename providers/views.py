@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts.forms import ConfirmForm
 from apcommission import clock
 from apcommission.forms import add_service_errors, posted
+from apcommission.uploads import serve_file
 from tenancy.models import AuditAction, Organisation
 from tenancy.permissions import org_view
 from tenancy.roles import Capability
@@ -89,12 +90,8 @@ def _serve_document(request, document: PolicyDocument):
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing") from exc
-    response = FileResponse(handle, as_attachment=True, filename=document.download_name,
-                            content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    # Attachment, type sniffed from the stored bytes, nosniff, sandbox CSP, no caching.
+    return serve_file(handle, filename=document.download_name)
 
 
 # --- The provider's own pack ----------------------------------------------------------------

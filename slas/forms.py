@@ -2,6 +2,7 @@ from crispy_forms_gds.layout import Fieldset, Size
 from django import forms
 
 from apcommission.forms import gds_helper
+from apcommission.uploads import SLA_VERIFY, UploadValidator
 from tenancy.models import Organisation
 from tenancy.roles import OrganisationKind
 
@@ -158,7 +159,8 @@ class SaveTemplateForm(forms.Form):
 
 class VerifyForm(forms.Form):
     document = forms.FileField(label="Upload the PDF", help_text="The file is checked and not kept.",
-                               error_messages={"required": "Choose the PDF file to check"})
+                               error_messages={"required": "Choose the PDF file to check"},
+                               validators=[UploadValidator(SLA_VERIFY.key)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
