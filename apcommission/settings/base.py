@@ -160,6 +160,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=15),  # hourly
     },
 }
+# /healthz answers 503 when the last heartbeat is older than this (default: three beat intervals).
+APC_HEARTBEAT_MAX_AGE_SECONDS = env.float(
+    "APC_HEARTBEAT_MAX_AGE_SECONDS", default=3 * CELERY_BEAT_SCHEDULE["heartbeat"]["schedule"]
+)
+if APC_HEARTBEAT_MAX_AGE_SECONDS <= CELERY_BEAT_SCHEDULE["heartbeat"]["schedule"]:
+    raise ImproperlyConfigured("APC_HEARTBEAT_MAX_AGE_SECONDS must be longer than APC_HEARTBEAT_SECONDS")
 
 # --- Auth: custom user (email login), allauth, django-guardian for per-object grants.
 AUTH_USER_MODEL = "accounts.User"
