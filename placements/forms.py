@@ -10,8 +10,6 @@ from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Layout, 
 from django import forms
 
 from apcommission.uploads import PARENTAL_AGREEMENT, UploadValidator, rename_to_safe_name
-from tenancy.models import Organisation
-from tenancy.roles import OrganisationKind
 
 from .models import (
     ChildProtectionCategory,
@@ -213,6 +211,13 @@ class AgencyForm(forms.ModelForm):
 
 # --- Referral -----------------------------------------------------------------------------
 
+def _provider_choice_label(provider) -> str:
+    listing = getattr(provider, "la_listing", None)
+    note = {"approved": "approved by your local authority", "listed": "listed by your local authority"}.get(
+        listing, "not listed by your local authority")
+    return f"{provider.name} ({note})"
+
+
 class ReferralStartForm(forms.Form):
     pupil = forms.ModelChoiceField(label="Pupil", queryset=None,
                                    empty_label="Select a pupil", error_messages={"required": "Select the pupil"})
@@ -231,13 +236,11 @@ class ReferralStartForm(forms.Form):
         self.fields["pupil"].queryset = pupils
         self.fields["pupil"].label_from_instance = lambda p: f"{p.last_name}, {p.first_name} ({p.get_year_group_display()})"
         self.fields["provider"].queryset = providers
+        self.fields["provider"].label_from_instance = _provider_choice_label
         self.helper = helper(Field.select("pupil"), Field.select("provider"),
                              Field.radios("registration_code", small=True), submit="Start referral")
 
 
-def providers_for_referral(school):
-    """Active providers: those listed by the school's LA first, then any other."""
-    return Organisation.objects.filter(kind=OrganisationKind.PROVIDER, is_active=True).order_by("name")
 
 
 class StepForm(forms.Form):

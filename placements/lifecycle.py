@@ -107,6 +107,9 @@ def _guard_refer(placement: Placement, on: dt.date) -> list[str]:
         problems.append("The headteacher must approve the referral")
     if not provider_checks.suitability_current(school=placement.school, provider=placement.provider, on=on):
         problems.append(f"Record a current suitability sign-off for {placement.provider.name} first")
+    suspended = provider_checks.suspended_problem(school=placement.school, provider=placement.provider)
+    if suspended:
+        problems.append(suspended)
     return problems
 
 

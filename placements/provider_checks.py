@@ -69,3 +69,47 @@ def registration_check(*, provider, loads: list[dict], this_load: dict) -> Regis
         required=bool(with_this.required), registered=provider_is_registered(provider),
         required_without_this=bool(without.required), reasons=[str(r) for r in getattr(with_this, "reasons", [])],
     )
+
+
+def providers_for_referral(school):
+    """Providers a school may refer to: those its LA lists first (approved, then listed), then
+    active providers its LA does not list. Providers its LA has suspended are left out.
+
+    Runs in the school's scope: the scoping layer shows a school its own LA's listings only."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+
+    from providers.models import ListingStatus, ProviderListing
+    from tenancy.models import Organisation
+    from tenancy.roles import OrganisationKind
+
+    status = Subquery(ProviderListing.objects.filter(provider=OuterRef("pk")).values("status")[:1])
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.PROVIDER, is_active=True)
+        .annotate(la_listing=status)
+        .exclude(la_listing=ListingStatus.SUSPENDED)
+        .annotate(la_order=Case(When(la_listing=ListingStatus.APPROVED, then=Value(0)),
+                                When(la_listing=ListingStatus.LISTED, then=Value(1)),
+                                default=Value(2), output_field=IntegerField()))
+        .order_by("la_order", "name")
+    )
+
+
+def suspended_for(*, school, provider) -> bool:
+    """Has the school's LA suspended the provider ("schools should not commission new places")?"""
+    from providers.models import ListingStatus, ProviderListing
+
+    if not school.local_authority_id:
+        return False
+    with scopes_disabled():  # one school–provider pair, whatever scope the caller is in
+        return ProviderListing.objects.filter(local_authority_id=school.local_authority_id, provider=provider,
+                                              status=ListingStatus.SUSPENDED).exists()
+
+
+SUSPENDED_MESSAGE = ("{provider} has been suspended by {la}: schools should not commission new places there. "
+                     "Choose another provider.")
+
+
+def suspended_problem(*, school, provider) -> str:
+    if not suspended_for(school=school, provider=provider):
+        return ""
+    return SUSPENDED_MESSAGE.format(provider=provider.name, la=school.local_authority.name)

@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tenancy.visibility import DataGroup
+
 from .models import (
     ContactRole,
     Frequency,
@@ -19,6 +21,8 @@ from .models import (
     SenProvision,
 )
 from .models.choices import RISK_INDICATORS
+
+G = DataGroup
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,28 @@ def missing_steps(referral: Referral) -> list[str]:
 
 
 # --- Rows for display ---------------------------------------------------------------------
+# Each row belongs to a data group of the visibility table (tenancy.visibility). A row function
+# returns (label, value) pairs in its section's group, or (label, value, group) where a row
+# belongs elsewhere; `tagged_rows` turns both into triples, so the selectors can drop the rows a
+# reader may not see before any template runs.
+
+SECTION_GROUP: dict[str, str] = {
+    "pupil": G.IDENTITY, "reason": G.REFERRAL_REASON, "contacts": G.IDENTITY, "parents": G.PARENTS,
+    "transport": G.IDENTITY, "welfare": G.SAFEGUARDING, "sen_health": G.SEN, "safeguarding": G.SAFEGUARDING,
+    "risk": G.SAFEGUARDING, "academic": G.EDUCATION, "about": G.EDUCATION, "behaviour": G.EDUCATION,
+    "equality": G.EQUALITY,
+}
+
+
+def tagged_rows(key: str, **sources) -> list[tuple[str, str, str]]:
+    default = SECTION_GROUP[key]
+    return [row if len(row) == 3 else (row[0], row[1], default) for row in ROWS[key](**sources)]
+
+
+def section_groups(key: str) -> frozenset[str]:
+    """Every group a section's rows can belong to (for a provider's ceiling)."""
+    return SECTION_ROW_GROUPS.get(key, frozenset({SECTION_GROUP[key]}))
+
 
 def yes_no(value) -> str:
     return {True: "Yes", False: "No"}.get(value, "Not answered")
@@ -132,7 +158,7 @@ def _rows_pupil(pupil, **_):
         ("First language", text(pupil.first_language)),
         ("UPN", pupil.upn),
         ("Address", text(pupil.address)),
-        ("Entitled to free school meals", yes_no(pupil.free_school_meals)),
+        ("Entitled to free school meals", yes_no(pupil.free_school_meals), G.EDUCATION),
         ("Current school", pupil.school.name),
     ]
 
@@ -140,10 +166,10 @@ def _rows_pupil(pupil, **_):
 def _rows_reason(referral, **_):
     return [
         ("Reason for referral", text(referral.reason)),
-        ("Attendance this year", percent(referral.attendance_this_year)),
-        ("Attendance last year", percent(referral.attendance_last_year)),
-        ("Attendance two years ago", percent(referral.attendance_two_years_ago)),
-        ("Factors affecting attendance", text(referral.attendance_factors)),
+        ("Attendance this year", percent(referral.attendance_this_year), G.ATTENDANCE),
+        ("Attendance last year", percent(referral.attendance_last_year), G.ATTENDANCE),
+        ("Attendance two years ago", percent(referral.attendance_two_years_ago), G.ATTENDANCE),
+        ("Factors affecting attendance", text(referral.attendance_factors), G.ATTENDANCE),
     ]
 
 
@@ -174,8 +200,8 @@ def _rows_transport(referral, **_):
     if referral.transport == "taxi":
         rows += [("Taxi company", text(referral.taxi_company)), ("Taxi contact number", text(referral.taxi_phone))]
     if referral.transport == "parent_carer":
-        rows += [("Parent or carer", text(referral.transport_carer_name)),
-                 ("Parent or carer number", text(referral.transport_carer_phone))]
+        rows += [("Parent or carer", text(referral.transport_carer_name), G.PARENTS),
+                 ("Parent or carer number", text(referral.transport_carer_phone), G.PARENTS)]
     rows.append(("Other details", text(referral.transport_details)))
     return rows
 
@@ -207,16 +233,16 @@ def _rows_welfare(sensitive, agencies, **_):
 def _rows_sen_health(sensitive, **_):
     s = sensitive
     if s is None:
-        return [("SEN and health", "Not recorded")]
+        return [("SEN and disability", "Not recorded")]
     return [
         ("SEN provision", s.get_sen_provision_display()),
         ("Special educational needs", text(s.sen_details) if s.sen_provision != SenProvision.NONE else "None"),
         ("Disabled", yes_no(s.disabled) + (f": {s.disability_details}" if s.disabled and s.disability_details else "")),
-        ("Access arrangements", text(s.access_arrangements)),
-        ("Medical, health or physical needs", text(s.medical_needs)),
-        ("Prescribed medication", text(s.medication)),
-        ("Mental health concerns", text(s.mental_health_concerns)),
-        ("Referred to a mental health professional", yes_no(s.mental_health_referral)),
+        ("Access arrangements", text(s.access_arrangements), G.ACCESS_ARRANGEMENTS),
+        ("Medical, health or physical needs", text(s.medical_needs), G.MEDICAL),
+        ("Prescribed medication", text(s.medication), G.MEDICAL),
+        ("Mental health concerns", text(s.mental_health_concerns), G.MENTAL_HEALTH),
+        ("Referred to a mental health professional", yes_no(s.mental_health_referral), G.MENTAL_HEALTH),
     ]
 
 
@@ -289,4 +315,11 @@ ROWS: dict[str, Callable[..., list[tuple[str, str]]]] = {
     "transport": _rows_transport, "welfare": _rows_welfare, "sen_health": _rows_sen_health,
     "safeguarding": _rows_safeguarding, "risk": _rows_risk, "academic": _rows_academic, "about": _rows_about,
     "behaviour": _rows_behaviour, "equality": _rows_equality,
+}
+
+SECTION_ROW_GROUPS: dict[str, frozenset[str]] = {
+    "pupil": frozenset({G.IDENTITY, G.EDUCATION}),
+    "reason": frozenset({G.REFERRAL_REASON, G.ATTENDANCE}),
+    "transport": frozenset({G.IDENTITY, G.PARENTS}),
+    "sen_health": frozenset({G.SEN, G.ACCESS_ARRANGEMENTS, G.MEDICAL, G.MENTAL_HEALTH}),
 }

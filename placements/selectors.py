@@ -11,6 +11,14 @@ from django.db.models import Count, F, Q, Sum
 from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scopes_disabled
 from tenancy.selectors import count_by
+from tenancy.visibility import (
+    NOBODY,
+    PROVIDER_AFTER_END,
+    SPECIAL_CATEGORY,
+    DataGroup,
+    Reader,
+    reader_for,
+)
 
 from . import rules
 from .models import (
@@ -22,9 +30,10 @@ from .models import (
     PlacementEvent,
     Pupil,
     PupilSensitive,
+    Referral,
     State,
 )
-from .referral_sections import ROWS, SECTIONS, shared_keys
+from .referral_sections import SECTIONS, section_groups, shared_keys, tagged_rows
 
 # States whose hours count towards the pupil's week and the provider's registration test.
 COMMITTED_STATES = (State.AGREED, *IN_AP_STATES)
@@ -79,8 +88,38 @@ def awaiting_provider():
     return Placement.objects.filter(state=State.REFERRED)
 
 
-def timeline(placement: Placement):
-    return PlacementEvent.objects.filter(placement=placement).select_related("by", "by_organisation")
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    summary: str
+    who: str
+
+
+def timeline(placement: Placement, membership=None) -> list[TimelineEntry]:
+    """The placement's events the organisation may see (the scoping layer keeps school-internal
+    events to the school). People are named only to their own organisation; others see which
+    organisation acted."""
+    own = membership.organisation_id if membership is not None else None
+    entries = []
+    for e in PlacementEvent.objects.filter(placement=placement).select_related("by", "by_organisation"):
+        org_name = e.by_organisation.name if e.by_organisation else ""
+        if e.by is not None and e.by_organisation_id == own:
+            person = getattr(e.by, "full_name", "") or e.by.email
+            who = f"{person}, {org_name}" if org_name else person
+        else:
+            who = org_name
+        entries.append(TimelineEntry(e.at, e.summary, who))
+    return entries
+
+
+def school_contacts(placement: Placement, reader: Reader) -> list[tuple[str, str]]:
+    """The school's named contacts from the referral (identity and contacts group)."""
+    if not reader.can(DataGroup.IDENTITY):
+        return []
+    referral = Referral.objects.filter(placement=placement).only("school_contacts").first()
+    if referral is None:
+        return []
+    return [(label, value) for label, value, group in tagged_rows("contacts", referral=referral) if reader.can(group)]
 
 
 def area_children():
@@ -98,6 +137,132 @@ def area_children():
     )
 
 
+# --- What a member may read about a placement (tenancy.visibility) -------------------------
+
+# States in which a provider is working with the pupil and reads what the school shared.
+PROVIDER_LIVE_STATES = (State.REFERRED, State.ACCEPTED, State.AGREED, *IN_AP_STATES)
+
+
+def placement_reader(placement: Placement, membership) -> Reader:
+    """The data groups `membership` reads about this placement's pupil.
+
+    The visibility table is the ceiling for every kind; a provider reads less: nothing while the
+    referral is a draft or after it declined (a reference only), the sections the school shared
+    while it works with the pupil, and after the placement ended its own records only.
+    """
+    organisation = membership.organisation if membership is not None else None
+    if organisation is None:
+        return NOBODY
+    if organisation.kind == K.PROVIDER:
+        if placement.state in PROVIDER_LIVE_STATES:
+            ceiling = provider_shared_groups(placement)
+        elif placement.state == State.ENDED:
+            ceiling = provider_shared_groups(placement) & PROVIDER_AFTER_END
+        else:
+            return NOBODY
+        return reader_for(membership, ceiling=ceiling)
+    if organisation.kind == K.SCHOOL and placement.school_id != organisation.pk:
+        return NOBODY
+    return reader_for(membership)
+
+
+def pupil_reader(pupil: Pupil, membership) -> Reader:
+    """The groups `membership` reads on the pupil's own record (school, trust and LA pages).
+
+    A provider reads a pupil only through a placement (placement_reader)."""
+    organisation = membership.organisation if membership is not None else None
+    if organisation is None or organisation.kind == K.PROVIDER:
+        return NOBODY
+    if organisation.kind == K.SCHOOL and pupil.school_id != organisation.pk:
+        return NOBODY
+    return reader_for(membership)
+
+
+def provider_shared_groups(placement: Placement) -> frozenset[str]:
+    referral = Referral.objects.filter(placement=placement).only("shared_sections").first()
+    keys = shared_keys(referral) if referral is not None else {s.key for s in SECTIONS if s.always_shared}
+    groups: set[str] = set()
+    for key in keys:
+        groups |= section_groups(key)
+    # The commissioning agreement (targets, aims, access arrangements) is written for the provider.
+    return frozenset(groups | {DataGroup.EDUCATION, DataGroup.ACCESS_ARRANGEMENTS, DataGroup.COSTS})
+
+
+@dataclass
+class PupilLabel:
+    """How a placement names its pupil for this reader: the name, or a reference only."""
+
+    text: str  # "Jayden Clarke", or "Referral P-12"
+    sort_name: str  # "Clarke, Jayden" for lists
+    year_group: str = ""
+    reference_only: bool = False
+
+
+def pupil_label(placement: Placement, reader: Reader) -> PupilLabel:
+    if reader.can(DataGroup.IDENTITY):
+        pupil = placement.pupil
+        return PupilLabel(f"{pupil.first_name} {pupil.last_name}", f"{pupil.last_name}, {pupil.first_name}",
+                          pupil.get_year_group_display())
+    reference = f"Referral P-{placement.pk}"
+    return PupilLabel(reference, reference, reference_only=True)
+
+
+def list_label(placement: Placement, membership) -> PupilLabel:
+    """pupil_label for list rows, with no query per row: identity is in the referral's "pupil"
+    section, which a provider is always given while it works with the pupil."""
+    org = membership.organisation
+    if org.kind == K.PROVIDER and placement.state not in (*PROVIDER_LIVE_STATES, State.ENDED):
+        return pupil_label(placement, NOBODY)
+    return pupil_label(placement, reader_for(membership))
+
+
+# --- The pupil's own record as a reader sees it -------------------------------------------
+
+@dataclass
+class PupilView:
+    details: list[tuple[str, str]]
+    parents: list[ParentCarer] | None  # None: the reader may not see parents and carers
+    special: list[tuple[str, str]]  # safeguarding, SEN, health and equality rows the reader may see
+    agencies: list[OtherAgency] | None
+    held: list[str]
+    special_readable: bool  # the reader may read some special-category group (so may see the card)
+
+    @property
+    def shows_special(self) -> bool:
+        return bool(self.special) or self.agencies is not None
+
+
+def pupil_view(pupil: Pupil, *, membership) -> PupilView:
+    reader = pupil_reader(pupil, membership)
+    details = [(label, value) for label, value, group in tagged_rows("pupil", pupil=pupil) if reader.can(group)]
+    special_keys = ("welfare", "sen_health", "equality")
+    wants_special = any(section_groups(k) & reader.full for k in special_keys)
+    sensitive = pupil_sensitive(pupil) if wants_special else None
+    special, held = [], []
+    for key in special_keys:
+        if not section_groups(key) & reader.full:
+            held += [g for g in sorted(section_groups(key)) if reader.is_held(g) and g not in held]
+            continue
+        if sensitive is None:
+            continue
+        for label, value, group in tagged_rows(key, pupil=pupil, sensitive=sensitive, agencies=[], parents=[],
+                                               referral=None):
+            if label.startswith("Agency") or label == "Other agencies":
+                continue
+            if reader.can(group):
+                special.append((label, value))
+            elif reader.is_held(group) and group not in held:
+                held.append(group)
+    return PupilView(
+        details=details,
+        parents=pupil_parents(pupil) if reader.can(DataGroup.PARENTS) else None,
+        special=special,
+        agencies=pupil_agencies(pupil) if reader.can(DataGroup.SAFEGUARDING) else None,
+        held=held,
+        special_readable=wants_special,
+    )
+
+
 # --- The referral as a reader sees it -----------------------------------------------------
 
 @dataclass
@@ -106,47 +271,52 @@ class SectionView:
     title: str
     special: bool
     rows: list[tuple[str, str]] = field(default_factory=list)
-    withheld: bool = False  # special category and the reader's role may not see it
+    held: list[str] = field(default_factory=list)  # groups the reader is told exist, held by the DSL
+    withheld: bool = False  # nothing in the section is for this reader
 
 
 @dataclass
 class ReferralView:
     sections: list[SectionView]
-    shows_special: bool  # at least one special-category section is on the page (audit it)
+    shows_special: bool  # at least one special-category row is on the page (audit it)
 
 
-def referral_view(placement: Placement, *, organisation, can_special: bool) -> ReferralView:
-    """The referral as `organisation` may read it.
-
-    The school reads every section; a provider only the sections the referral shares. A
-    special-category section is filled in only for a role with VIEW_SPECIAL_CATEGORY; for anyone
-    else it is listed as withheld and its data is never read.
-    """
+def referral_view(placement: Placement, *, membership) -> ReferralView:
+    """The referral as `membership` may read it (the visibility table, cut down for a provider to
+    the sections the school shared). Rows of groups the reader may not see are dropped here, so
+    no template decides; a section's sources are read only if one of its rows will be shown."""
+    reader = placement_reader(placement, membership)
     referral = placement.referral
     pupil = placement.pupil
-    if organisation.kind == K.SCHOOL:
+    if membership.organisation.kind == K.SCHOOL:
         keys = [s.key for s in SECTIONS]
-    elif organisation.kind == K.PROVIDER:
+    elif membership.organisation.kind == K.PROVIDER:
         shared = shared_keys(referral)
         keys = [s.key for s in SECTIONS if s.key in shared]
     else:
         keys = []
+    readable = {key for key in keys if section_groups(key) & reader.full}
+    sensitive = pupil_sensitive(pupil) if readable & {"welfare", "sen_health", "equality"} else None
+    parents = pupil_parents(pupil) if "parents" in readable else []
+    agencies = pupil_agencies(pupil) if "welfare" in readable else []
     sections, shows_special = [], False
-    needed = {s.key for s in SECTIONS if s.key in keys and (can_special or not s.special)}
-    sensitive = pupil_sensitive(pupil) if needed & {"welfare", "sen_health", "equality"} else None
-    parents = pupil_parents(pupil) if "parents" in needed else []
-    agencies = pupil_agencies(pupil) if "welfare" in needed else []
     for s in SECTIONS:
         if s.key not in keys:
             continue
         view = SectionView(s.key, s.title, s.special)
-        if s.special and not can_special:
-            view.withheld = True
+        if s.key in readable:
+            for label, value, group in tagged_rows(s.key, referral=referral, pupil=pupil, sensitive=sensitive,
+                                                   parents=parents, agencies=agencies):
+                if reader.can(group):
+                    view.rows.append((label, value))
+                    shows_special = shows_special or group in SPECIAL_CATEGORY
+                elif reader.is_held(group) and group not in view.held:
+                    view.held.append(group)
         else:
-            view.rows = ROWS[s.key](referral=referral, pupil=pupil, sensitive=sensitive, parents=parents,
-                                     agencies=agencies)
-            shows_special = shows_special or s.special
-        sections.append(view)
+            view.held = sorted(g for g in section_groups(s.key) if reader.is_held(g))
+        view.withheld = not view.rows and not view.held
+        if view.rows or view.held:
+            sections.append(view)
     return ReferralView(sections, shows_special)
 
 
@@ -157,8 +327,18 @@ def _agreement_qs():
         "school_agreed_by", "provider_agreed_by")
 
 
-def latest_agreement(placement: Placement) -> CommissioningAgreement | None:
-    return _agreement_qs().filter(placement=placement).order_by("-version").first()
+def _versions_for(placement: Placement, membership):
+    """Agreement versions the member's organisation may read: a provider only sees a version once
+    the school has agreed it (a school's unagreed draft is its own working copy)."""
+    qs = CommissioningAgreement.objects.filter(placement=placement)
+    if membership is not None and membership.organisation.kind == K.PROVIDER:
+        qs = qs.filter(school_agreed_at__isnull=False)
+    return qs
+
+
+def latest_agreement(placement: Placement, membership=None) -> CommissioningAgreement | None:
+    qs = _agreement_qs().filter(pk__in=_versions_for(placement, membership).values("pk"))
+    return qs.order_by("-version").first()
 
 
 def current_agreement(placement: Placement) -> CommissioningAgreement | None:
@@ -167,9 +347,53 @@ def current_agreement(placement: Placement) -> CommissioningAgreement | None:
                                    provider_agreed_at__isnull=False).order_by("-version").first())
 
 
-def agreement_history(placement: Placement):
-    return CommissioningAgreement.objects.filter(placement=placement).select_related(
+def agreement_history(placement: Placement, membership=None):
+    return _versions_for(placement, membership).select_related(
         "school_agreed_by", "provider_agreed_by", "created_by").order_by("-version")
+
+
+# The agreement's aims and arrangements: (label, field, group), in page order.
+AGREEMENT_AIMS: list[tuple[str, str, str]] = [
+    ("Rationale", "rationale", DataGroup.REFERRAL_REASON),
+    ("Pupil profile", "pupil_profile", DataGroup.SEN),
+    ("Baseline", "baseline", DataGroup.EDUCATION),
+    ("How progress is assessed", "assessment_method", DataGroup.EDUCATION),
+    ("Accreditation aim", "accreditation", DataGroup.EDUCATION),
+    ("Personal, social and wellbeing", "personal_social_wellbeing", DataGroup.MENTAL_HEALTH),
+    ("Safeguarding information shared", "safeguarding_shared", DataGroup.SAFEGUARDING),
+    ("How concerns are reported", "safeguarding_reporting", DataGroup.IDENTITY),
+    ("School DSL", "dsl_details", DataGroup.IDENTITY),
+    ("Careers and post-16 plan", "careers_plan", DataGroup.EDUCATION),
+    ("Access arrangements", "access_arrangements", DataGroup.ACCESS_ARRANGEMENTS),
+]
+
+
+@dataclass
+class AgreementView:
+    aims: list[tuple[str, str]]
+    held: list[str]
+    targets: list  # empty when the reader may not see targets
+    shows_targets: bool
+    shows_special: bool
+
+
+def agreement_view(agreement: CommissioningAgreement, reader: Reader) -> AgreementView:
+    """The agreement's aims, arrangements and targets as the reader may read them."""
+    aims, held, special = [], [], False
+    for label, name, group in AGREEMENT_AIMS:
+        if reader.can(group):
+            if name == "accreditation":
+                value = agreement.accreditation_aim or ""
+                if value and agreement.accreditation_level:
+                    value += f", level {agreement.accreditation_level}"
+            else:
+                value = getattr(agreement, name)
+            aims.append((label, value or "Not given"))
+            special = special or group in SPECIAL_CATEGORY
+        elif reader.is_held(group) and group not in held:
+            held.append(group)
+    shows_targets = reader.can(DataGroup.EDUCATION)
+    return AgreementView(aims, held, list(agreement.targets.all()) if shows_targets else [], shows_targets, special)
 
 
 def other_placement_hours(placement: Placement) -> Decimal:
@@ -244,12 +468,12 @@ def agreement_problems(*, placement: Placement, agreement: CommissioningAgreemen
     if agreement.sessions.all():
         check = registration_for(placement, agreement, on=on)
         if check.blocking:
+            # In general terms only: the provider's other pupils belong to other schools, so nothing
+            # about them (how many, looked after, EHC plans) leaves the rule.
             problems.append(
                 f"{placement.provider.name} is not registered as a school, and with this placement it would have "
-                "to be: it would give full-time education to enough pupils of compulsory school age (or to a "
-                "looked-after pupil or one with an EHC plan) to need registration"
-                + (f" ({'; '.join(check.reasons)})" if check.reasons else "")
-                + ". Reduce the hours or choose another provider."
+                "to be: the law requires registration when a provider educates pupils full time beyond the "
+                "limits for unregistered provision. Reduce the hours or choose another provider."
             )
     return problems
 

@@ -20,7 +20,9 @@ from tenancy.scoping import scope, scopes_disabled
 from . import lifecycle
 from .lifecycle import Transition
 from .models import (
+    SCHOOL_INTERNAL_EVENT_KINDS,
     CommissioningAgreement,
+    EventAudience,
     EventKind,
     OtherAgency,
     ParentalAgreement,
@@ -46,6 +48,7 @@ def _event(placement: Placement, *, kind: str, summary: str, by, organisation, n
     return PlacementEvent.objects.create(
         placement=placement, at=now, by=by if getattr(by, "is_authenticated", False) else None,
         by_organisation=organisation, kind=kind, summary=summary[:300],
+        audience=EventAudience.SCHOOL if kind in SCHOOL_INTERNAL_EVENT_KINDS else EventAudience.SHARED,
     )
 
 
@@ -101,6 +104,11 @@ def agency_add(*, pupil: Pupil, data: dict) -> OtherAgency:
 @transaction.atomic
 def referral_start(*, school, pupil: Pupil, provider, registration_code: str, by, now: dt.datetime) -> Placement:
     """A draft referral of `pupil` to `provider`."""
+    from . import provider_checks
+
+    problem = provider_checks.suspended_problem(school=school, provider=provider)
+    if problem:
+        raise ValidationError({"provider": problem})
     placement = Placement(school=school, pupil=pupil, provider=provider, registration_code=registration_code,
                           created_by=by)
     placement.full_clean()

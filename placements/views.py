@@ -20,7 +20,7 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request
 
 from . import forms as f
-from . import lifecycle, rules, selectors, services
+from . import lifecycle, provider_checks, rules, selectors, services
 from .lifecycle import Transition
 from .models import (
     IN_AP_STATES,
@@ -66,7 +66,7 @@ def _can_special(request) -> bool:
 
 # --- Pupils -------------------------------------------------------------------------------
 
-@org_view(C.VIEW_PUPILS)
+@org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST))
 def pupil_list_view(request, org):
     page = Paginator(selectors.pupil_list(), 50).get_page(request.GET.get("page"))
     can_add = request.organisation.is_school and request.membership.can(C.MANAGE_PUPILS)
@@ -89,20 +89,17 @@ def pupil_create(request, org):
                       caption=request.organisation.name)
 
 
-@org_view(C.VIEW_PUPILS)
+@org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST))
 def pupil_detail(request, org, pk):
     pupil = get_object_or_404(selectors.pupil_list(), pk=pk)
-    show_special = _can_special(request) and request.organisation.is_school
-    ctx = {"pupil": pupil, "show_special": show_special,
-           "can_manage": request.organisation.is_school and request.membership.can(C.MANAGE_PUPILS),
+    view = selectors.pupil_view(pupil, membership=request.membership)
+    can_manage = request.organisation.is_school and request.membership.can(C.MANAGE_PUPILS)
+    ctx = {"pupil": pupil, "view": view, "can_manage": can_manage,
+           "can_manage_special": can_manage and _can_special(request),
            "can_refer": request.organisation.is_school and request.membership.can(C.MAKE_REFERRALS),
-           "placements": selectors.placements_for_pupil(pupil),
-           "parents": selectors.pupil_parents(pupil) if request.organisation.is_school else []}
-    if show_special:
-        ctx["sensitive"] = selectors.pupil_sensitive(pupil)
-        ctx["agencies"] = selectors.pupil_agencies(pupil)
+           "placements": selectors.placements_for_pupil(pupil)}
     audit_request(request, action=AuditAction.VIEW, obj=pupil,
-                  detail="including special-category data" if show_special else "")
+                  detail="including special-category data" if view.shows_special else "")
     return render(request, "placements/pupil_detail.html", ctx)
 
 
@@ -209,6 +206,7 @@ def placement_list(request, org):
     today = clock.today()
     rows = [{
         "placement": p,
+        "label": selectors.list_label(p, request.membership),
         "assessment": rules.initial_assessment_status(due=p.initial_assessment_due, done_on=p.initial_assessment_done_on,
                                                       on=today) if p.state == State.ACCEPTED else "",
         "needs_destination": p.state in (*IN_AP_STATES, State.ENDED) and rules.needs_destination(
@@ -276,18 +274,19 @@ def _actions(request, placement: Placement) -> list[dict]:
 @org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
 def placement_detail(request, org, pk):
     placement = _placement(pk)
+    reader = selectors.placement_reader(placement, request.membership)
+    label = selectors.pupil_label(placement, reader)
+    if label.reference_only:
+        # A provider that declined (or a draft it was never sent): a reference, its answer and the date.
+        audit_request(request, action=AuditAction.VIEW, obj=placement, detail="reference only")
+        return render(request, "placements/placement_reference.html", {"placement": placement, "label": label})
     today = clock.today()
     is_school = request.organisation.is_school
-    referral = Referral.objects.filter(placement=placement).first()
-    agreement = selectors.current_agreement(placement) if placement.state != State.DECLINED else None
-    contacts = []
-    if referral is not None:
-        from .referral_sections import ROWS
-
-        contacts = ROWS["contacts"](referral=referral)
+    agreement = selectors.current_agreement(placement)
     ctx = {
-        "placement": placement, "referral": referral, "agreement": agreement, "contacts": contacts,
-        "events": selectors.timeline(placement), "actions": _actions(request, placement),
+        "placement": placement, "label": label, "agreement": agreement,
+        "contacts": selectors.school_contacts(placement, reader),
+        "events": selectors.timeline(placement, request.membership), "actions": _actions(request, placement),
         "is_school": is_school, "is_provider": request.organisation.is_provider,
         "assessment_status": rules.initial_assessment_status(
             due=placement.initial_assessment_due, done_on=placement.initial_assessment_done_on, on=today),
@@ -297,6 +296,9 @@ def placement_detail(request, org, pk):
                      if is_school else None),
         "full_time": selectors.full_time_for(placement, agreement) if agreement else None,
         "slas": placement.slas.order_by("-version") if request.membership.can(C.VIEW_AGREEMENTS) else None,
+        # The link only for those the referral page lets in (school and provider members).
+        "referral": (Referral.objects.filter(placement=placement).first()
+                     if request.organisation.kind in (K.SCHOOL, K.PROVIDER) else None),
     }
     audit_request(request, action=AuditAction.VIEW, obj=placement)
     return render(request, "placements/placement_detail.html", ctx)
@@ -307,7 +309,7 @@ def placement_detail(request, org, pk):
 @org_view(C.MAKE_REFERRALS, kinds=SCHOOL)
 def referral_start(request, org):
     pupils = Pupil.objects.order_by("last_name", "first_name")
-    providers = f.providers_for_referral(request.organisation)
+    providers = provider_checks.providers_for_referral(request.organisation)
     initial = {"pupil": request.GET.get("pupil")} if request.GET.get("pupil") else None
     form = f.ReferralStartForm(posted(request), pupils=pupils, providers=providers, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -373,7 +375,7 @@ def referral_check(request, org, pk):
         else:
             messages.success(request, "The referral has been sent to the headteacher for a decision.")
             return redirect("placements:placement_detail", org=org, pk=pk)
-    view = selectors.referral_view(placement, organisation=request.organisation, can_special=_can_special(request))
+    view = selectors.referral_view(placement, membership=request.membership)
     if view.shows_special:
         audit_request(request, action=AuditAction.VIEW, obj=referral, detail="check answers, special-category sections")
     steps = [{"slug": slug, "title": title, "complete": step_complete(referral, slug)} for slug, title in STEPS]
@@ -400,7 +402,7 @@ def referral_detail(request, org, pk):
     """The referral as this organisation and role may read it (the provider: shared sections only)."""
     placement = _placement(pk)
     referral = _referral(placement)
-    view = selectors.referral_view(placement, organisation=request.organisation, can_special=_can_special(request))
+    view = selectors.referral_view(placement, membership=request.membership)
     audit_request(request, action=AuditAction.VIEW, obj=referral,
                   detail="including special-category sections" if view.shows_special else "")
     return render(request, "placements/referral_detail.html", {
@@ -413,7 +415,7 @@ def referral_pdf(request, org, pk):
     """The referral as a PDF: exactly the sections this organisation and role may read."""
     placement = _placement(pk)
     referral = _referral(placement)
-    view = selectors.referral_view(placement, organisation=request.organisation, can_special=_can_special(request))
+    view = selectors.referral_view(placement, membership=request.membership)
     data = pdf.render_pdf("print/referral.html", {
         "placement": placement, "referral": referral, "view": view, "organisation": request.organisation,
         "title": f"Referral of {placement.pupil} to {placement.provider.name}",
@@ -454,7 +456,7 @@ def referral_decision(request, org, pk):
             return redirect("placements:placement_detail", org=org, pk=pk)
     if form.errors:
         status = 400
-    view = selectors.referral_view(placement, organisation=request.organisation, can_special=_can_special(request))
+    view = selectors.referral_view(placement, membership=request.membership)
     if view.shows_special:
         audit_request(request, action=AuditAction.VIEW, obj=referral, detail="decision page, special-category sections")
     return render(request, "placements/referral_decision.html", {
@@ -480,7 +482,7 @@ def provider_response(request, org, pk):
             messages.success(request, "Referral accepted. Assess the pupil's needs within a week." if accept
                              else "Referral declined. The school has been told.")
             return redirect("placements:placement_detail", org=org, pk=pk)
-    view = selectors.referral_view(placement, organisation=request.organisation, can_special=_can_special(request))
+    view = selectors.referral_view(placement, membership=request.membership)
     if view.shows_special:
         audit_request(request, action=AuditAction.VIEW, obj=placement.referral, detail="special-category sections")
     return render(request, "placements/provider_response.html", {
@@ -510,12 +512,13 @@ def initial_assessment(request, org, pk):
 
 # --- Commissioning agreement --------------------------------------------------------------
 
-@org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
+@org_view(C.VIEW_AGREEMENTS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
 def agreement_detail(request, org, pk):
     placement = _placement(pk)
     if placement.state not in services.AGREEMENT_STATES and placement.state != State.ENDED:
         raise Http404("No agreement yet")
-    latest = selectors.latest_agreement(placement)
+    reader = selectors.placement_reader(placement, request.membership)
+    latest = selectors.latest_agreement(placement, request.membership)
     current = selectors.current_agreement(placement)
     shown = latest
     today = clock.today()
@@ -526,7 +529,9 @@ def agreement_detail(request, org, pk):
     ctx = {
         "placement": placement, "agreement": shown, "current": current, "full_time": full_time,
         "problems": problems, "week": rules.week_plan(shown.sessions.all()) if shown else [],
-        "history": selectors.agreement_history(placement),
+        "history": selectors.agreement_history(placement, request.membership),
+        "view": selectors.agreement_view(shown, reader) if shown else None,
+        "label": selectors.pupil_label(placement, reader),
         "can_edit": request.organisation.is_school and can_sign and placement.state in services.AGREEMENT_STATES,
         "can_agree": can_sign and shown is not None and not shown.is_agreed
         and getattr(shown, f"{side}_agreed_at") is None and placement.state in services.AGREEMENT_STATES,
@@ -534,27 +539,33 @@ def agreement_detail(request, org, pk):
         "side": side,
     }
     if shown:
-        audit_request(request, action=AuditAction.VIEW, obj=shown)
+        audit_request(request, action=AuditAction.VIEW, obj=shown,
+                      detail="including special-category data" if ctx["view"].shows_special else "")
     return render(request, "placements/agreement_detail.html", ctx)
 
 
-@org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
+@org_view(C.VIEW_AGREEMENTS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
 def agreement_pdf(request, org, pk):
     """The latest commissioning agreement version as a PDF (same rendering service as SLAs)."""
     placement = _placement(pk)
-    agreement = selectors.latest_agreement(placement)
+    agreement = selectors.latest_agreement(placement, request.membership)
     if agreement is None:
         raise Http404("No agreement yet")
+    reader = selectors.placement_reader(placement, request.membership)
+    view = selectors.agreement_view(agreement, reader)
     data = pdf.render_pdf("print/agreement.html", {
-        "placement": placement, "agreement": agreement,
+        "placement": placement, "agreement": agreement, "view": view,
+        "label": selectors.pupil_label(placement, reader),
         "full_time": selectors.full_time_for(placement, agreement),
-        "week": rules.week_plan(agreement.sessions.all()), "targets": list(agreement.targets.all()),
-        "title": f"Commissioning agreement for {placement.pupil}, version {agreement.version}",
+        "week": rules.week_plan(agreement.sessions.all()),
+        "title": f"Commissioning agreement for {selectors.pupil_label(placement, reader).text}, "
+                 f"version {agreement.version}",
         "footer": f"Commissioning agreement P-{placement.pk} version {agreement.version} · "
                   f"{'agreed by both' if agreement.is_agreed else 'not yet agreed by both'} · "
                   f"exported {clock.local_now():%d %b %Y %H:%M} · OFFICIAL-SENSITIVE",
     })
-    audit_request(request, action=AuditAction.EXPORT, obj=agreement, detail="PDF")
+    audit_request(request, action=AuditAction.EXPORT, obj=agreement,
+                  detail="PDF including special-category data" if view.shows_special else "PDF")
     return pdf.pdf_response(data, f"commissioning-agreement-P{placement.pk}-v{agreement.version}.pdf")
 
 

@@ -1,4 +1,5 @@
-"""Rewrite the roles table in README.md from tenancy/roles.py (run: .venv/bin/python scripts/readme_roles.py)."""
+"""Rewrite the roles and visibility tables in README.md from tenancy/roles.py and tenancy/visibility.py
+(run: .venv/bin/python scripts/readme_roles.py)."""
 
 import os
 import re
@@ -11,6 +12,7 @@ import django  # noqa: E402
 
 django.setup()
 from tenancy.roles import capability_table_markdown  # noqa: E402
+from tenancy.visibility import visibility_table_markdown  # noqa: E402
 
 readme = Path(__file__).resolve().parent.parent / "README.md"
 text = readme.read_text()
@@ -20,5 +22,11 @@ new = re.sub(
     text,
     flags=re.S,
 )
+new = re.sub(
+    r"(<!-- visibility-table -->\n).*?(<!-- /visibility-table -->)",
+    lambda m: m.group(1) + visibility_table_markdown() + "\n" + m.group(2),
+    new,
+    flags=re.S,
+)
 readme.write_text(new)
-print("README roles table updated" if new != text else "README roles table already current")
+print("README tables updated" if new != text else "README tables already current")

@@ -101,7 +101,8 @@ class ClauseForm(forms.Form):
                               error_messages={"required": "Enter a heading for the clause"})
     body = forms.CharField(label="Clause text", widget=forms.Textarea(attrs={"rows": 6}),
                            help_text="{register_deadline_minutes}, {incidents_before_emergency_review} and "
-                                     "{visits_per_half_term} are replaced by the numbers in the schedule.",
+                                     "{visits_per_half_term} are replaced by the numbers in the schedule; "
+                                     "any other text in braces is printed as typed.",
                            error_messages={"required": "Enter the clause text"})
 
     def __init__(self, *args, **kwargs):

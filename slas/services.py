@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from pathlib import Path
 
@@ -141,17 +142,20 @@ def content_hash(sla: ServiceLevelAgreement) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+# The only names clause text may use; each `{name}` is replaced by the SLA's number.
+CLAUSE_PLACEHOLDERS = ("register_deadline_minutes", "incidents_before_emergency_review", "visits_per_half_term")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
 def render_clause(sla: ServiceLevelAgreement, body: str) -> str:
-    """Fill the enforced numbers into clause prose ({register_deadline_minutes} etc.)."""
-    values = {
-        "register_deadline_minutes": sla.register_deadline_minutes,
-        "incidents_before_emergency_review": sla.incidents_before_emergency_review,
-        "visits_per_half_term": sla.visits_per_half_term,
-    }
-    try:
-        return body.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return body
+    """Fill the enforced numbers into clause prose ({register_deadline_minutes} etc.).
+
+    Clause text is user input, so it never goes through str.format (attribute lookups and format
+    specs would print Python internals or pad a page to megabytes): exactly `{known_name}` is
+    replaced, and everything else — other names, `{x.attr}`, `{x:>9}`, stray braces — stays as typed.
+    """
+    values = {name: str(getattr(sla, name)) for name in CLAUSE_PLACEHOLDERS}
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), body)
 
 
 def _require_schedule(sla: ServiceLevelAgreement) -> None:

@@ -16,3 +16,11 @@ def test_readme_prints_the_current_role_table():
         "README.md's roles table is out of date: paste the output of "
         "`python manage.py roles_table` into it"
     )
+
+
+def test_readme_prints_the_current_visibility_table():
+    from tenancy.visibility import visibility_table_markdown
+
+    assert visibility_table_markdown() in README.read_text(), (
+        "README.md's visibility table is out of date: run `.venv/bin/python scripts/readme_roles.py`"
+    )

@@ -139,6 +139,11 @@ class ParentalAgreementMethod(models.TextChoices):
     TYPED = "typed", "Name and date recorded by staff"
 
 
+class EventAudience(models.TextChoices):
+    SCHOOL = "school", "The school only"
+    SHARED = "shared", "Everyone who sees the placement"
+
+
 class EventKind(models.TextChoices):
     TRANSITION = "transition", "Status change"
     REFERRAL = "referral", "Referral"
@@ -146,3 +151,6 @@ class EventKind(models.TextChoices):
     PARENTAL = "parental", "Parental agreement"
     ASSESSMENT = "assessment", "Initial assessment"
     DESTINATION = "destination", "Destination"
+
+# Events that are the school's own business (drafting, the headteacher's decision, parents).
+SCHOOL_INTERNAL_EVENT_KINDS = frozenset({"referral", "parental"})

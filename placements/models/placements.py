@@ -20,6 +20,7 @@ from .choices import (
     PROVIDER_VISIBLE_STATES,
     Destination,
     EndReason,
+    EventAudience,
     EventKind,
     ParentalAgreementMethod,
     RegistrationCode,
@@ -234,6 +235,9 @@ class PlacementEvent(ScopedModel):
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     summary = models.CharField(max_length=300)
+    # Who reads the event: the school alone (its internal steps: drafting, the headteacher's
+    # decision, the parents' agreement) or everyone who sees the placement.
+    audience = models.CharField(max_length=8, choices=EventAudience.choices, default=EventAudience.SHARED)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -244,7 +248,10 @@ class PlacementEvent(ScopedModel):
 
     @classmethod
     def scope_q(cls, organisation):
-        return placement_rules(organisation, "placement__")
+        rule = placement_rules(organisation, "placement__")
+        if organisation.kind == OrganisationKind.SCHOOL:
+            return rule
+        return rule & Q(audience=EventAudience.SHARED)
 
 
 def parental_agreement_path(instance, filename):

@@ -34,3 +34,14 @@ def person(user):
     if user is None:
         return "someone"
     return getattr(user, "full_name", "") or getattr(user, "email", "") or "someone"
+
+
+@register.filter
+def group_label(group):
+    """A data group's name from the visibility table ("Mental health")."""
+    from tenancy.visibility import DataGroup
+
+    try:
+        return DataGroup(group).label
+    except ValueError:
+        return str(group)

@@ -138,9 +138,9 @@ def test_one_looked_after_full_time_pupil_needs_registration(world):
 
 def test_part_time_warning_and_school_days_on_the_agreement_page(world, login, client):
     placement, agreement = _accepted_with_draft(world, sessions=((0, 9, 12), (2, 9, 12)), home=Decimal("12"))
-    login(world.user(K.PROVIDER, Role.PROVIDER_MANAGER))
+    login(world.user(K.SCHOOL, Role.AP_LEAD))
     with clock.frozen(NOW):
-        page = text(client.get(f"/o/provider-a/placements/{placement.pk}/agreement/"))
+        page = text(client.get(f"/o/school-a/placements/{placement.pk}/agreement/"))
     assert "Part-time timetable: 18 hours a week in total, 7 hours below the 25 hours expected for Year 10" in page
     assert page.count("School") >= 8  # eight half-days without a session are school time
 
@@ -179,3 +179,18 @@ def test_sessions_cannot_overlap_a_half_day(world):
                                                         "end_time": dt.time(11)})
     with scopes_disabled():
         assert TimetableSession.objects.filter(agreement=agreement).count() == 1
+
+
+def test_provider_reads_a_version_only_once_the_school_has_agreed_it(world, login, client):
+    """A school's unagreed draft is its working copy: the provider sees "no agreement yet"."""
+    placement, agreement = _accepted_with_draft(world, sessions=((0, 9, 12),), home=Decimal("12"))
+    with scopes_disabled():
+        CommissioningAgreement.objects.filter(pk=agreement.pk).update(rationale="DRAFT-RATIONALE-ONLY")
+    login(world.user(K.PROVIDER, Role.PROVIDER_MANAGER))
+    with clock.frozen(NOW):
+        page = text(client.get(f"/o/provider-a/placements/{placement.pk}/agreement/"))
+        assert "No agreement has been written yet" in page and "09:00" not in page
+        assert client.get(f"/o/provider-a/placements/{placement.pk}/agreement/pdf/").status_code == 404
+        _agree(world, agreement, K.SCHOOL)
+        page = text(client.get(f"/o/provider-a/placements/{placement.pk}/agreement/"))
+    assert "09:00" in page

@@ -133,7 +133,8 @@ def test_the_whole_path(journey, login, client, django_capture_on_commit_callbac
     assert "Clarke, Jayden" in text(inbox)
     pbase = f"{P}/placements/{placement.pk}"
     respond = client.get(f"{pbase}/respond/")
-    assert "SENTINEL-MEDICATION" not in text(respond)  # special category: not for the manager's role
+    # Medical needs keep the pupil safe (visibility table); the family circumstances stay with the DSL.
+    assert "SENTINEL-MEDICATION" in text(respond) and "SENTINEL-FAMILY" not in text(respond)
     with django_capture_on_commit_callbacks(execute=True):
         post_ok(client, f"{pbase}/respond/", {"response": "accept"})
     placement.refresh_from_db()
@@ -226,9 +227,12 @@ def test_special_category_views_are_audited(journey, login, client):
     with scopes_disabled():
         event = AuditEvent.objects.latest("pk")
     assert event.action == "view" and "special-category" in event.detail
-    # A role without VIEW_SPECIAL_CATEGORY sees the ordinary record only.
-    login(world.user(K.SCHOOL, Role.PASTORAL))
+    # The exams officer reads identity, education and access arrangements only.
+    login(world.user(K.SCHOOL, Role.EXAMS_OFFICER))
     assert "Inhaler" not in text(client.get(f"{S}/pupils/{pupil.pk}/"))
+    # Pastoral staff read medical needs to support the pupil, but may not change the record.
+    login(world.user(K.SCHOOL, Role.PASTORAL))
+    assert "Inhaler" in text(client.get(f"{S}/pupils/{pupil.pk}/"))
     assert client.get(f"{S}/pupils/{pupil.pk}/special-category/").status_code == 403
 
 

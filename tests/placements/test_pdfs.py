@@ -39,13 +39,13 @@ def test_provider_referral_pdf_leaves_out_what_it_may_not_read(world, login):
     manager = login(world.user(K.PROVIDER, Role.PROVIDER_MANAGER))
     text = _text(manager.get(f"/o/provider-a/placements/{placement.pk}/referral/pdf/"))
     assert "Reason for referral and attendance" in text
-    # Ethnicity and religion are not shared by default; special-category sections are withheld
-    # from a manager without VIEW_SPECIAL_CATEGORY.
+    # Ethnicity and religion are not shared by default; safeguarding status is held by the DSL.
     assert "Ethnicity and religion" not in text
-    assert "Safeguarding and risk (special category)" in text and "Withheld" in text
+    assert "Safeguarding and risk (special category)" in text and "Held by the DSL" in text
     with scope(organisation=world.org(K.PROVIDER)):
         event = AuditEvent.objects.get(action="export")
-    assert event.detail == "PDF"
+    # Medical and SEN needs are on it (visibility table): the export is audited as special category.
+    assert event.detail == "PDF including special-category sections"
 
 
 def test_school_referral_pdf_has_every_section(world, login):

@@ -33,7 +33,6 @@ def _count(client, url):
     (K.SCHOOL, Role.AP_LEAD, "/o/school-a/pupils/"),
     (K.SCHOOL, Role.AP_LEAD, "/o/school-a/placements/"),
     (K.PROVIDER, Role.PROVIDER_MANAGER, "/o/provider-a/placements/"),
-    (K.PROVIDER, Role.PROVIDER_MANAGER, "/o/provider-a/pupils/"),
     (K.TRUST, Role.TRUST_EXECUTIVE, "/o/trust-a/placements/"),
     (K.LOCAL_AUTHORITY, Role.AP_OFFICER, "/o/la-a/area/children-in-ap/"),
     (K.SCHOOL, Role.AP_LEAD, "/o/school-a/"),

@@ -62,14 +62,19 @@ def _page(login, client, world, role, url, kind=K.PROVIDER):
     return text(response)
 
 
-def test_provider_manager_sees_shared_ordinary_sections_only(referred, world, login, client):
+def test_provider_manager_sees_what_keeps_the_pupil_safe_and_taught(referred, world, login, client):
+    """The visibility table: learning and medical needs, contacts and access arrangements; safeguarding
+    status, mental health and the reason for referral only as "held by the DSL"."""
     placement, _ = referred
     body = _page(login, client, world, Role.PROVIDER_MANAGER, f"/o/provider-a/placements/{placement.pk}/referral/")
-    assert "SHARED-REASON" in body and "PARENT-NAME" in body and placement.pupil.upn in body
-    for secret in [*SPECIAL.values(), *REFERRAL_SPECIAL.values(), "SECRET-AGENCY", "UNSHARED-BEHAVIOUR",
-                   "UNSHARED-ATTITUDE", "Statutory (care order)", "EHC plan"]:
+    assert "PARENT-NAME" in body and placement.pupil.upn in body
+    for shared in ("SECRET-SEN", "SECRET-MEDS", "SECRET-MEDICAL", "SECRET-ACCESS", "SECRET-DISABILITY"):
+        assert shared in body, shared
+    for secret in ["SHARED-REASON", "SECRET-MH", "SECRET-ETHNIC", "SECRET-RELIGION", "SECRET-ORDER-LA",
+                   *REFERRAL_SPECIAL.values(), "SECRET-AGENCY", "UNSHARED-BEHAVIOUR", "UNSHARED-ATTITUDE",
+                   "Statutory (care order)"]:
         assert secret not in body, secret
-    assert "Only staff whose role allows special-category data" in body
+    assert "Your safeguarding lead holds it" in body
 
 
 def test_provider_dsl_sees_shared_special_sections_but_not_unshared_ones(referred, world, login, client):
@@ -91,26 +96,25 @@ def test_referral_projection_for_a_provider_reads_only_shared_sections(referred,
     provider = world.org(K.PROVIDER)
     with scope(organisation=provider):
         placement = m.Placement.objects.get(pk=referred[0].pk)
-        view = referral_view(placement, organisation=provider, can_special=True)
+        view = referral_view(placement, membership=world.member(K.PROVIDER, Role.PROVIDER_DSL))
     keys = {s.key for s in view.sections}
     assert keys == {s.key for s in SECTIONS} - {"behaviour", "equality"}
     with scope(organisation=provider):
-        manager_view = referral_view(placement, organisation=provider, can_special=False)
-    assert all(s.withheld and not s.rows for s in manager_view.sections if s.special)
+        staff_view = referral_view(placement, membership=world.member(K.PROVIDER, Role.PROVIDER_STAFF))
+    by_key = {s.key: s for s in staff_view.sections}
+    assert not by_key["welfare"].rows and by_key["welfare"].held == ["safeguarding"]
+    assert not by_key["safeguarding"].rows and not by_key["risk"].rows
+    assert "mental_health" in by_key["sen_health"].held and by_key["sen_health"].rows
 
 
 def test_provider_never_sees_the_schools_other_pupils(referred, world, login, client):
     placement, other = referred
     login(world.user(K.PROVIDER, Role.PROVIDER_MANAGER))
-    pupils = text(client.get("/o/provider-a/pupils/"))
-    assert placement.pupil.last_name in pupils and "Neverreferred" not in pupils
-    assert client.get(f"/o/provider-a/pupils/{other.pk}/").status_code == 404
-    # Its own pupil's record: ordinary details only, even for the provider's DSL.
-    login(world.user(K.PROVIDER, Role.PROVIDER_DSL))
-    body = text(client.get(f"/o/provider-a/pupils/{placement.pupil.pk}/"))
-    assert placement.pupil.upn in body
-    assert not any(secret in body for secret in SPECIAL.values())
-    assert "SECRET-AGENCY" not in body
+    placements = text(client.get("/o/provider-a/placements/"))
+    assert placement.pupil.last_name in placements and "Neverreferred" not in placements
+    # A provider reads pupils through its placements only: the school's pupil pages are not for it.
+    assert client.get("/o/provider-a/pupils/").status_code == 403
+    assert client.get(f"/o/provider-a/pupils/{other.pk}/").status_code == 403
 
 
 def test_provider_does_not_see_drafts_and_loses_detail_when_declined(world, login, client):
@@ -121,7 +125,13 @@ def test_provider_does_not_see_drafts_and_loses_detail_when_declined(world, logi
     assert client.get(f"/o/provider-a/placements/{draft.pk}/").status_code == 404
     assert client.get(f"/o/provider-a/placements/{declined.pk}/").status_code == 200
     assert client.get(f"/o/provider-a/placements/{declined.pk}/referral/").status_code == 404
-    assert client.get(f"/o/provider-a/pupils/{declined.pupil.pk}/").status_code == 404
+    assert client.get(f"/o/provider-a/pupils/{declined.pupil.pk}/").status_code == 403
+    # The declined referral: a reference, the answer and the date, no name or year group.
+    listing = text(client.get("/o/provider-a/placements/"))
+    page = text(client.get(f"/o/provider-a/placements/{declined.pk}/"))
+    for body in (listing, page):
+        assert f"Referral P-{declined.pk}" in body
+        assert declined.pupil.last_name not in body and declined.pupil.first_name not in body
 
 
 def test_trust_reads_its_schools_placements_without_special_category(referred, world, login, client):
