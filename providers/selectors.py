@@ -335,6 +335,14 @@ def directory_page_details(listings, *, on: dt.date, school: Organisation | None
     return rows
 
 
+def listing_status(provider: Organisation, local_authority: Organisation) -> str | None:
+    """The LA's listing status for the provider (a ListingStatus value: listed, approved or
+    suspended), or None when that LA does not list it. Read through the scope: the LA, the
+    provider and the schools in that LA's area can ask."""
+    return (ProviderListing.objects.filter(provider=provider, local_authority=local_authority)
+            .values_list("status", flat=True).first())
+
+
 def directory_provider(*, provider_pk: int) -> ProviderListing | None:
     """The listing through which this organisation sees the provider (None → not visible: 404)."""
     return (ProviderListing.objects.select_related("provider", "provider__local_authority", "local_authority")

@@ -50,11 +50,30 @@ def _new_reference(now: dt.datetime) -> str:
     return f"SLA-{now:%Y}-{secrets.token_hex(3).upper()}"
 
 
+def refuse_if_provider_suspended(*, school: Organisation, provider: Organisation, doing: str) -> None:
+    """A provider the school's LA has suspended ("schools should not commission new places") gets
+    no new SLA: it cannot be created, sent or signed. Amendments (version 2 onwards) of an SLA
+    already in force, and ending one, stay possible: they change or end places that already
+    exist, and the pupils placed there must not lose the agreement that covers them."""
+    from providers.models import ListingStatus
+    from providers.selectors import listing_status
+
+    if not school.local_authority_id:
+        return
+    if listing_status(provider, school.local_authority) == ListingStatus.SUSPENDED:
+        raise ValidationError(
+            f"{school.local_authority.name} has suspended {provider.name} in its directory, so schools "
+            f"should not commission new places there. You cannot {doing}. Existing SLAs stay in force "
+            "and can still be amended or ended."
+        )
+
+
 @transaction.atomic
 def sla_create(*, school: Organisation, provider: Organisation, created_by, now: dt.datetime,
                template: ClauseTemplate | None = None) -> ServiceLevelAgreement:
     if school.kind != OrganisationKind.SCHOOL or provider.kind != OrganisationKind.PROVIDER:
         raise ValidationError("An SLA is between a commissioning school and a provider.")
+    refuse_if_provider_suspended(school=school, provider=provider, doing="start a new SLA with it")
     sla = ServiceLevelAgreement(
         reference=_new_reference(now), school=school, provider=provider, created_by=created_by,
         created_at=now, updated_at=now,
@@ -172,6 +191,8 @@ def sla_send(*, sla: ServiceLevelAgreement, by, now: dt.datetime) -> ServiceLeve
     sla = _lock(sla)
     if sla.status != SLAStatus.DRAFT:
         raise ValidationError("Only a draft can be sent for signature.")
+    if sla.previous_id is None:  # a new SLA, not an amendment
+        refuse_if_provider_suspended(school=sla.school, provider=sla.provider, doing="send it a new SLA")
     _require_schedule(sla)
     sla.status = SLAStatus.SENT
     sla.sent_at = now
@@ -193,6 +214,8 @@ def sla_sign(*, sla: ServiceLevelAgreement, membership, typed_name: str, positio
         raise ValidationError("Only the school and the provider named in the SLA can sign it.")
     if sla.status not in (SLAStatus.SENT, SLAStatus.PARTLY_SIGNED):
         raise ValidationError("This SLA is not waiting for signatures.")
+    if sla.previous_id is None:  # a new SLA, not an amendment
+        refuse_if_provider_suspended(school=sla.school, provider=sla.provider, doing="sign a new SLA with it")
     if sla.signatures.filter(voided_at__isnull=True, party=party).exists():
         raise ValidationError("Your organisation has already signed this SLA.")
     current = content_hash(sla)
