@@ -76,7 +76,7 @@ def providers_for_referral(school):
     active providers its LA does not list. Providers its LA has suspended are left out.
 
     Runs in the school's scope: the scoping layer shows a school its own LA's listings only."""
-    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 
     from providers.models import ListingStatus, ProviderListing
     from tenancy.models import Organisation
@@ -86,7 +86,7 @@ def providers_for_referral(school):
     return (
         Organisation.objects.filter(kind=OrganisationKind.PROVIDER, is_active=True)
         .annotate(la_listing=status)
-        .exclude(la_listing=ListingStatus.SUSPENDED)
+        .filter(Q(la_listing__isnull=True) | ~Q(la_listing=ListingStatus.SUSPENDED))
         .annotate(la_order=Case(When(la_listing=ListingStatus.APPROVED, then=Value(0)),
                                 When(la_listing=ListingStatus.LISTED, then=Value(1)),
                                 default=Value(2), output_field=IntegerField()))

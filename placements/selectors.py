@@ -347,6 +347,20 @@ def current_agreement(placement: Placement) -> CommissioningAgreement | None:
                                    provider_agreed_at__isnull=False).order_by("-version").first())
 
 
+def agreement_to_edit(placement: Placement) -> CommissioningAgreement:
+    """What an edit form starts from, without writing: the unagreed latest version, or an unsaved
+    next version copied from the agreed one (services.agreement_draft saves it on the first POST)."""
+    from .services import AGREEMENT_FIELDS
+
+    latest = CommissioningAgreement.objects.filter(placement=placement).order_by("-version").first()
+    if latest is not None and not latest.is_agreed:
+        return latest
+    if latest is None:
+        return CommissioningAgreement(placement=placement, version=1)
+    return CommissioningAgreement(placement=placement, version=latest.version + 1,
+                                  **{f: getattr(latest, f) for f in AGREEMENT_FIELDS if f != "change_summary"})
+
+
 def agreement_history(placement: Placement, membership=None):
     return _versions_for(placement, membership).select_related(
         "school_agreed_by", "provider_agreed_by", "created_by").order_by("-version")

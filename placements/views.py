@@ -570,6 +570,12 @@ def agreement_pdf(request, org, pk):
 
 
 def _draft_agreement(request, placement) -> CommissioningAgreement:
+    """The version a form edits. Only a POST starts a new version; a GET shows what it would hold
+    (an unsaved copy of the agreed version), so opening a page never changes anything."""
+    if placement.state not in services.AGREEMENT_STATES:
+        raise Http404("The agreement is written once the provider has accepted the referral.")
+    if request.method != "POST":
+        return selectors.agreement_to_edit(placement)
     try:
         return services.agreement_draft(placement=placement, by=request.user, now=clock.now())
     except ValidationError as exc:
