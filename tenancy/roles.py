@@ -61,7 +61,6 @@ class Capability(models.TextChoices):
     MANAGE_DIRECTORY = "manage_directory", "Keep the LA provider directory and approved list"
     RUN_QA_VISITS = "run_qa_visits", "Run QA visits against the standards framework"
     VIEW_AREA = "view_area", "See every child in AP in the area"
-    READ_ACROSS_TRUST = "read_across_trust", "Read across the trust's schools"
 
 
 R, C = Role, Capability
@@ -107,7 +106,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     }),
     R.AP_OFFICER: frozenset({C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.CHECK_PROVIDERS, C.VIEW_AREA, C.VIEW_AGREEMENTS}),
     R.TRUST_EXECUTIVE: frozenset({
-        C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.READ_ACROSS_TRUST, C.VIEW_AGREEMENTS,
+        C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.VIEW_AGREEMENTS,
     }),
     # Admins run the organisation's accounts; they do not see pupils unless they hold another role.
     R.ORG_ADMIN: frozenset({C.VIEW_DASHBOARD, C.MANAGE_MEMBERS, C.VIEW_AUDIT_LOG}),
