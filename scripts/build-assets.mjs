@@ -17,6 +17,11 @@ writeFileSync(`${out}/app.css`, result.css);
 
 const govuk = "node_modules/govuk-frontend/dist/govuk";
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
+// Our own scripts. Templates have no inline script: the Content-Security-Policy (script-src 'self')
+// only runs files served from this origin.
+for (const name of ["js-enabled.js", "govuk-init.js"]) {
+  cpSync(`static/src/${name}`, `${out}/${name}`);
+}
 // The compiled CSS refers to these images (collectstatic's manifest needs them); the pages do not
 // use the crown or crest, and the GDS Transport fonts are left out by the Sass settings above.
 cpSync(`${govuk}/assets/images`, `${out}/assets/images`, { recursive: true });
