@@ -26,7 +26,7 @@ class World:
     Each side has an LA, a trust, a school (in that LA and trust) and a provider (listed by that
     LA), and one member for every role of every organisation kind.
 
-    Plus side "c": school c (in LA a, in no trust, with a member for every school role) whose pupil
+    With `build_world(second_school=True)` (fixture `shared_provider_world`), also side "c": school c (in LA a, in no trust, with a member for every school role) whose pupil
     (`pupils["c"]`, looked after, with an EHC plan) is in an active placement at provider a
     (`placements["c"]`). `org(kind, "c")` gives school c for schools and the organisations it shares
     with side a (LA a, provider a) for those kinds; school c has no trust.
@@ -51,7 +51,8 @@ class World:
         return self.member(kind, role, side).user
 
 
-def build_world() -> World:
+def build_world(*, second_school: bool = False) -> World:
+    """The two-sided World; with `second_school`, also side "c" (school c, placed at provider a)."""
     world = World()
     with scopes_disabled():
         for side in SIDES:
@@ -68,7 +69,8 @@ def build_world() -> World:
                     user = UserFactory(email=f"{role}.{org.kind}.{side}@example.org")
                     world.members[(role, org.kind, side)] = MembershipFactory(user=user, organisation=org, role=role)
             world.pupils[side] = PupilFactory(school=school, first_name=f"Pupil{side.upper()}")
-        _add_second_school(world)
+        if second_school:
+            _add_second_school(world)
     return world
 
 
@@ -93,6 +95,12 @@ def _add_second_school(world: World) -> None:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture
+def shared_provider_world(db) -> World:
+    """The World plus side "c": provider a serves school a and school c (same LA, not in trust a)."""
+    return build_world(second_school=True)
 
 
 @pytest.fixture

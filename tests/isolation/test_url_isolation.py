@@ -1,21 +1,29 @@
-"""The isolation harness: every URL the project defines is checked for tenant isolation.
+"""The isolation harness: every URL the project defines, every organisation kind, every role.
 
-For each URL under /o/<org>/:
-  * anonymous → redirect to sign-in
-  * a member of another organisation of the same kind → 404 (organisation not theirs)
-  * a member of this organisation asking for the *other* side's object → 404 (scoped away)
-  * a role here without the view's capability → 403
-  * a role with it → the page works
+For each URL under /o/<org>/ (objects built for side a of the World, tests/conftest.py):
+  * anonymous → redirect to sign-in;
+  * every role of every organisation kind the view lets in (`org_view(..., kinds=...)`, read from
+    the view): with the view's capability → the page works (the spec's status); without it → 403;
+  * every role of every other kind → 403 (the view refuses the kind before anything else);
+  * a capable member of the same kind on side b (another organisation), and of school c (same LA
+    and provider as school a, not in trust a) → 404;
+  * a capable member of side a asking for side b's object through their own organisation → 404;
+    for school-owned objects also school a's and trust a's members asking for school c's → 404.
+POSTs prove their effect: the spec's `state` must change when a capable role posts and stay the
+same on every refusal (a redirect alone proves nothing: error paths redirect too).
+
+One test per URL builds the World once and reports every failing check of that URL together.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tenancy.roles import ROLE_KINDS, role_has
+from tests.conftest import SECOND_SCHOOL
 
-from .registry import NON_TENANT_URLS, TENANT_URLS
+from .registry import ALL_KINDS, NON_TENANT_URLS, TENANT_URLS, kinds_for
 
 PROJECT_MODULES = (
     "apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
@@ -48,84 +56,117 @@ def test_every_project_url_has_an_isolation_spec():
     names = project_url_names()
     assert "dashboard" in names and "placements:pupil_detail" in names  # the walk finds real URLs
     missing = names - set(TENANT_URLS) - set(NON_TENANT_URLS)
-    assert not missing, f"URLs without an isolation test: {sorted(missing)} — add them to tests/isolation/registry.py"
+    assert not missing, f"URLs without an isolation test: {sorted(missing)} — add them to tests/isolation/urls_*.py"
     stale = (set(TENANT_URLS) | set(NON_TENANT_URLS)) - names
     assert not stale, f"registry names URLs that no longer exist: {sorted(stale)}"
 
 
-def _url(name, world, side, spec, org_side=None):
-    org = world.org(spec.kind, org_side or side)
-    return reverse(name, kwargs={"org": org.slug, **spec.kwargs(world, side)})
+def test_every_post_spec_says_how_to_see_its_effect():
+    missing = sorted(n for n, s in TENANT_URLS.items() if s.method == "post" and s.state is None)
+    assert not missing, f"POST specs without `state=` (a redirect is not proof): {missing}"
 
 
-def _capable_role(view_capability, spec):
-    if spec.right_role:
-        return spec.right_role
-    return sorted(r for r in ROLE_KINDS[spec.kind] if role_has(r, view_capability))[0]
+class Probe:
+    """Opens one URL for one World, building (and for POSTs rebuilding) the objects it needs."""
 
+    def __init__(self, name, world, client):
+        self.name, self.world, self.client = name, world, client
+        self.spec = TENANT_URLS[name]
+        self._built: dict = {}
+        self.failures: list[str] = []
+        kind, role = ALL_KINDS[0], sorted(ROLE_KINDS[ALL_KINDS[0]])[0]
+        view = resolve(self._reverse("a", kind, self.kwargs("a", kind, role))).func
+        self.capability = view.required_capability
+        self.kinds = kinds_for(view)
 
-def _view_for(url):
-    from django.urls import resolve
+    def kwargs(self, side, kind, role, *, fresh=False):
+        key = self.spec.build_key(side, kind, role)
+        if fresh or key not in self._built:
+            self._built[key] = self.spec.build(self.world, side, kind=kind, role=role)
+        return self._built[key]
 
-    return resolve(url).func
+    def _reverse(self, org_side, kind, kwargs):
+        return reverse(self.name, kwargs={"org": self.world.org(kind, org_side).slug, **kwargs})
 
+    def request(self, user, *, kind, org_side="a", object_side="a", role=None, fresh=False):
+        kwargs = self.kwargs(object_side, kind, role, fresh=fresh)
+        url = self._reverse(org_side, kind, kwargs)
+        before = self.spec.snapshot(self.world, kwargs)
+        self.client.logout()
+        if user is not None:
+            self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        if self.spec.method == "post":
+            response = self.client.post(url, self.spec.data(self.world, object_side))
+        else:
+            response = self.client.get(url)
+        after = self.spec.snapshot(self.world, kwargs)
+        return response, before, after
 
-def _request(client, spec, url, world, side):
-    if spec.method == "post":
-        return client.post(url, spec.data(world, side))
-    return client.get(url)
+    def expect(self, label, response, status, *, changed=None, before=None, after=None):
+        if response.status_code != status:
+            self.failures.append(f"{label}: expected {status}, got {response.status_code}")
+        if self.spec.state is not None and changed is not None and (before != after) != changed:
+            self.failures.append(f"{label}: state {'did not change' if changed else 'changed'} "
+                                 f"({before!r} → {after!r}) with status {response.status_code}")
 
-
-@pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_anonymous_is_sent_to_sign_in(name, world, client):
-    spec = TENANT_URLS[name]
-    url = _url(name, world, "a", spec)
-    response = _request(client, spec, url, world, "a")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-
-
-@pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_member_of_another_organisation_gets_404(name, world, login):
-    spec = TENANT_URLS[name]
-    url = _url(name, world, "a", spec)
-    capability = _view_for(url).required_capability
-    outsider = world.user(spec.kind, _capable_role(capability, spec), side="b")
-    response = _request(login(outsider), spec, url, world, "a")
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("name", sorted(n for n, s in TENANT_URLS.items() if s.has_object))
-def test_other_sides_object_through_own_organisation_gets_404(name, world, login):
-    spec = TENANT_URLS[name]
-    own_url = _url(name, world, "a", spec)
-    capability = _view_for(own_url).required_capability
-    member = world.user(spec.kind, _capable_role(capability, spec), side="a")
-    # Organisation a in the URL (theirs), object from side b (not theirs).
-    url = _url(name, world, "b", spec, org_side="a")
-    response = _request(login(member), spec, url, world, "b")
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_role_without_the_capability_gets_403(name, world, login):
-    spec = TENANT_URLS[name]
-    url = _url(name, world, "a", spec)
-    capability = _view_for(url).required_capability
-    lacking = sorted(r for r in ROLE_KINDS[spec.kind] if not role_has(r, capability))
-    if not lacking:
-        assert spec.wrong_role_absent, f"{name}: every {spec.kind} role has {capability}; say why in the registry"
-        return
-    for role in lacking:
-        response = _request(login(world.user(spec.kind, role, "a")), spec, url, world, "a")
-        assert response.status_code == 403, f"{role} got {response.status_code} on {name}"
+    def capable_roles(self, kind):
+        return sorted(r for r in ROLE_KINDS[kind] if role_has(r, self.capability))
 
 
 @pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_role_with_the_capability_gets_the_page(name, world, login):
-    spec = TENANT_URLS[name]
-    url = _url(name, world, "a", spec)
-    capability = _view_for(url).required_capability
-    member = world.user(spec.kind, _capable_role(capability, spec), "a")
-    response = _request(login(member), spec, url, world, "a")
-    assert response.status_code == spec.ok_status
+def test_url_isolation(name, shared_provider_world, client):
+    world = shared_provider_world
+    probe = Probe(name, world, client)
+    spec = probe.spec
+    post = spec.method == "post"
+
+    # Anonymous → sign in.
+    first = probe.kinds[0]
+    response, before, after = probe.request(None, kind=first, role=sorted(ROLE_KINDS[first])[0])
+    if response.status_code != 302 or not response["Location"].startswith(reverse("account_login")):
+        probe.failures.append(f"anonymous: expected a redirect to sign in, got {response.status_code}")
+    elif spec.state is not None and before != after:
+        probe.failures.append("anonymous: state changed")
+
+    for kind in ALL_KINDS:
+        for role in sorted(ROLE_KINDS[kind]):
+            user = world.user(kind, role, "a")
+            label = f"{kind}/{role}"
+            if kind not in probe.kinds:
+                response, before, after = probe.request(user, kind=kind, role=role)
+                probe.expect(f"{label} (kind not allowed)", response, 403, changed=False, before=before, after=after)
+            elif role_has(role, probe.capability):
+                response, before, after = probe.request(user, kind=kind, role=role, fresh=post)
+                probe.expect(f"{label} (capable)", response, spec.status_for(kind), changed=True,
+                             before=before, after=after)
+            else:
+                response, before, after = probe.request(user, kind=kind, role=role)
+                probe.expect(f"{label} (lacks {probe.capability})", response, 403, changed=False,
+                             before=before, after=after)
+
+    for kind in probe.kinds:
+        capable = probe.capable_roles(kind)
+        if not capable:
+            continue
+        role = capable[0]
+        # Another organisation of the same kind, asking for side a's object through side a's URL.
+        outsiders = [("b", world.user(kind, role, "b"))]
+        if kind == "school":
+            outsiders.append((SECOND_SCHOOL, world.user(kind, role, SECOND_SCHOOL)))
+        for side, user in outsiders:
+            response, before, after = probe.request(user, kind=kind, role=role)
+            probe.expect(f"{kind}/{role} of side {side} on side a's organisation", response, 404, changed=False,
+                         before=before, after=after)
+        if not spec.has_object:
+            continue
+        # Side a's member, own organisation in the URL, another side's object.
+        sides = ["b"]
+        if spec.school_owned and kind in ("school", "trust"):
+            sides.append(SECOND_SCHOOL)
+        for side in sides:
+            response, before, after = probe.request(world.user(kind, role, "a"), kind=kind, role=role,
+                                                    object_side=side)
+            probe.expect(f"{kind}/{role} of side a asking for side {side}'s object", response, 404, changed=False,
+                         before=before, after=after)
+
+    assert not probe.failures, f"{name} ({probe.capability}, kinds {probe.kinds}):\n  " + "\n  ".join(probe.failures)

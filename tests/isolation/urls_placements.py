@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tenancy.roles import OrganisationKind as K
-from tenancy.roles import Role
+from tenancy.scoping import scopes_disabled
 
 from .registry import UrlSpec
 
@@ -17,6 +17,14 @@ NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 
 
 def _pupil(world, side):
+    """The side's pupil, referred to and placed at the side's provider (so the provider may open it)."""
+    from placements.factories import placement_in_state
+
+    placement_in_state(pupil=world.pupils[side], provider=world.org(K.PROVIDER, side), state="active", now=NOW)
+    return {"pk": world.pupils[side].pk}
+
+
+def _school_pupil(world, side):
     return {"pk": world.pupils[side].pk}
 
 
@@ -84,55 +92,88 @@ def _parental_file(world, side):
     return {"pk": placement.pk, "apk": record.pk}
 
 
-def _status(transition, state="active"):
-    def build(world, side):
-        return {**_placement(state)(world, side), "transition": transition}
+def _status(world, side, *, kind):
+    # A school may suspend an active placement; a provider may only call an emergency review.
+    transition = "suspend" if kind == K.SCHOOL else "emergency_review"
+    return {**_placement("active")(world, side), "transition": transition}
 
-    return build
+
+def _awaiting_agreement(world, side, *, kind):
+    """An agreed placement whose latest agreement version waits for `kind`'s side to agree it."""
+    from placements.models import CommissioningAgreement
+
+    kwargs = _placement("agreed")(world, side)
+    field = "school_agreed_at" if kind == K.SCHOOL else "provider_agreed_at"
+    with scopes_disabled():
+        CommissioningAgreement.objects.filter(placement_id=kwargs["pk"]).update(**{field: None})
+    return kwargs
+
+
+def _agreed_by(world, kwargs):
+    from placements.models import CommissioningAgreement
+
+    return list(CommissioningAgreement.objects.filter(placement_id=kwargs["pk"])
+                .values_list("version", "school_agreed_at", "provider_agreed_at"))
+
+
+def _exists(model_name, key):
+    def state(world, kwargs):
+        from placements import models
+
+        return getattr(models, model_name).objects.filter(pk=kwargs[key]).exists()
+
+    return state
+
+
+def _spec(**kw):
+    return UrlSpec(school_owned=True, **kw)
+
+
 
 
 URLS = {
-    # Pupils (school)
-    "placements:pupil_list": UrlSpec(K.SCHOOL),
-    "placements:pupil_detail": UrlSpec(K.SCHOOL, kwargs=_pupil),
-    "placements:pupil_create": UrlSpec(K.SCHOOL),
-    "placements:pupil_edit": UrlSpec(K.SCHOOL, kwargs=_pupil),
-    "placements:pupil_sensitive_edit": UrlSpec(K.SCHOOL, kwargs=_pupil),
-    "placements:parent_add": UrlSpec(K.SCHOOL, kwargs=_pupil),
-    "placements:parent_remove": UrlSpec(K.SCHOOL, kwargs=_parent, method="post", ok_status=302),
-    "placements:agency_add": UrlSpec(K.SCHOOL, kwargs=_pupil),
-    "placements:agency_remove": UrlSpec(K.SCHOOL, kwargs=_agency, method="post", ok_status=302),
+    # Pupils
+    "placements:pupil_list": UrlSpec(),
+    "placements:pupil_detail": _spec(kwargs=_pupil),
+    "placements:pupil_create": UrlSpec(),
+    "placements:pupil_edit": _spec(kwargs=_school_pupil),
+    "placements:pupil_sensitive_edit": _spec(kwargs=_school_pupil),
+    "placements:parent_add": _spec(kwargs=_school_pupil),
+    "placements:parent_remove": _spec(kwargs=_parent, method="post", ok_status=302,
+                                      state=_exists("ParentCarer", "cpk")),
+    "placements:agency_add": _spec(kwargs=_school_pupil),
+    "placements:agency_remove": _spec(kwargs=_agency, method="post", ok_status=302,
+                                      state=_exists("OtherAgency", "apk")),
     # Referrals (school)
-    "placements:placement_list": UrlSpec(K.SCHOOL),
-    "placements:referral_start": UrlSpec(K.SCHOOL),
-    "placements:placement_detail": UrlSpec(K.SCHOOL, kwargs=_placement("active")),
-    "placements:referral_detail": UrlSpec(K.SCHOOL, kwargs=_placement("referred")),
-    "placements:referral_pdf": UrlSpec(K.SCHOOL, kwargs=_placement("referred")),
-    "placements:referral_check": UrlSpec(K.SCHOOL, kwargs=_placement("draft")),
-    "placements:referral_step": UrlSpec(K.SCHOOL, kwargs=lambda w, s: {**_placement("draft")(w, s), "step": "reason"}),
-    "placements:referral_decision": UrlSpec(K.SCHOOL, kwargs=_placement("draft", submitted=True),
-                                            right_role=Role.HEADTEACHER),
+    "placements:placement_list": UrlSpec(),
+    "placements:referral_start": UrlSpec(),
+    "placements:placement_detail": _spec(kwargs=_placement("active")),
+    "placements:referral_detail": _spec(kwargs=_placement("referred")),
+    "placements:referral_pdf": _spec(kwargs=_placement("referred")),
+    "placements:referral_check": _spec(kwargs=_placement("draft")),
+    "placements:referral_step": _spec(kwargs=lambda w, s: {**_placement("draft")(w, s), "step": "reason"}),
+    "placements:referral_decision": _spec(kwargs=_placement("draft", submitted=True)),
     # Provider's answer and initial assessment
-    "placements:provider_response": UrlSpec(K.PROVIDER, kwargs=_placement("referred")),
-    "placements:initial_assessment": UrlSpec(K.PROVIDER, kwargs=_placement("accepted")),
+    "placements:provider_response": _spec(kwargs=_placement("referred")),
+    "placements:initial_assessment": _spec(kwargs=_placement("accepted")),
     # Agreement
-    "placements:agreement_detail": UrlSpec(K.SCHOOL, kwargs=_placement("agreed")),
-    "placements:agreement_pdf": UrlSpec(K.SCHOOL, kwargs=_placement("agreed")),
-    "placements:agreement_edit": UrlSpec(K.SCHOOL, kwargs=_placement("accepted")),
-    "placements:target_add": UrlSpec(K.SCHOOL, kwargs=_placement("accepted")),
-    "placements:target_remove": UrlSpec(K.SCHOOL, kwargs=_draft_agreement_child("target"), method="post",
-                                        ok_status=302),
-    "placements:session_add": UrlSpec(K.SCHOOL, kwargs=_placement("accepted")),
-    "placements:session_remove": UrlSpec(K.SCHOOL, kwargs=_draft_agreement_child("session"), method="post",
-                                         ok_status=302),
-    "placements:agreement_agree": UrlSpec(K.PROVIDER, kwargs=_placement("agreed"), method="post", ok_status=302),
+    "placements:agreement_detail": _spec(kwargs=_placement("agreed")),
+    "placements:agreement_pdf": _spec(kwargs=_placement("agreed")),
+    "placements:agreement_edit": _spec(kwargs=_placement("accepted")),
+    "placements:target_add": _spec(kwargs=_placement("accepted")),
+    "placements:target_remove": _spec(kwargs=_draft_agreement_child("target"), method="post", ok_status=302,
+                                      state=_exists("Target", "tpk")),
+    "placements:session_add": _spec(kwargs=_placement("accepted")),
+    "placements:session_remove": _spec(kwargs=_draft_agreement_child("session"), method="post", ok_status=302,
+                                       state=_exists("TimetableSession", "spk")),
+    "placements:agreement_agree": _spec(kwargs=_awaiting_agreement, method="post", ok_status=302, state=_agreed_by),
     # Parents, start, status, end
-    "placements:parental_agreement": UrlSpec(K.SCHOOL, kwargs=_placement("accepted")),
-    "placements:parental_agreement_file": UrlSpec(K.SCHOOL, kwargs=_parental_file),
-    "placements:placement_start": UrlSpec(K.SCHOOL, kwargs=_placement("agreed")),
-    "placements:placement_status": UrlSpec(K.SCHOOL, kwargs=_status("suspend")),
-    "placements:placement_end": UrlSpec(K.SCHOOL, kwargs=_placement("active")),
-    "placements:placement_destination": UrlSpec(K.SCHOOL, kwargs=_placement("ended")),
+    "placements:parental_agreement": _spec(kwargs=_placement("accepted")),
+    "placements:parental_agreement_file": _spec(kwargs=_parental_file),
+    "placements:placement_start": _spec(kwargs=_placement("agreed")),
+    "placements:placement_status": _spec(kwargs=_status),
+    "placements:placement_end": _spec(kwargs=_placement("active")),
+    "placements:placement_destination": _spec(kwargs=_placement("ended")),
     # Local authority
-    "placements:area_list": UrlSpec(K.LOCAL_AUTHORITY),
+    "placements:area_list": UrlSpec(),
 }

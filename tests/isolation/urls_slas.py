@@ -38,17 +38,35 @@ def _signed(world, side):
     return {"pk": sla.pk}
 
 
+def _sla_state(world, kwargs):
+    from slas.models import ServiceLevelAgreement as SLA
+
+    return SLA.objects.filter(pk=kwargs["pk"]).values_list("status", "first_sent_at").get()
+
+
+def _versions(world, kwargs):
+    from slas.models import ServiceLevelAgreement as SLA
+
+    sla = SLA.objects.get(pk=kwargs["pk"])
+    return SLA.objects.filter(school_id=sla.school_id, provider_id=sla.provider_id).count()
+
+
+def _spec(**kw):
+    return UrlSpec(school_owned=True, **kw)
+
+
 URLS = {
-    "slas:list": UrlSpec(K.SCHOOL),
-    "slas:create": UrlSpec(K.SCHOOL),
-    "slas:detail": UrlSpec(K.SCHOOL, kwargs=_sla),
-    "slas:schedule": UrlSpec(K.SCHOOL, kwargs=_sla),
-    "slas:clause": UrlSpec(K.SCHOOL, kwargs=_clause),
-    "slas:send": UrlSpec(K.SCHOOL, kwargs=_sla, method="post", ok_status=302),
-    "slas:sign": UrlSpec(K.PROVIDER, kwargs=_sent),
-    "slas:safeguarding": UrlSpec(K.PROVIDER, kwargs=_sent),
-    "slas:amend": UrlSpec(K.SCHOOL, kwargs=_signed, method="post", ok_status=302),
-    "slas:terminate": UrlSpec(K.SCHOOL, kwargs=_signed),
-    "slas:save_template": UrlSpec(K.SCHOOL, kwargs=_sla),
-    "slas:pdf": UrlSpec(K.PROVIDER, kwargs=_signed),
+    "slas:list": UrlSpec(),
+    "slas:create": UrlSpec(),
+    # Signed, so every kind that reads SLAs can see it (a provider once sent, an LA once signed).
+    "slas:detail": _spec(kwargs=_signed),
+    "slas:schedule": _spec(kwargs=_sla),
+    "slas:clause": _spec(kwargs=_clause),
+    "slas:send": _spec(kwargs=_sla, method="post", ok_status=302, state=_sla_state),
+    "slas:sign": _spec(kwargs=_sent),
+    "slas:safeguarding": _spec(kwargs=_sent),
+    "slas:amend": _spec(kwargs=_signed, method="post", ok_status=302, state=_versions),
+    "slas:terminate": _spec(kwargs=_signed),
+    "slas:save_template": _spec(kwargs=_sla),
+    "slas:pdf": _spec(kwargs=_signed),
 }

@@ -92,7 +92,7 @@ def _build() -> SentinelWorld:
     from tenancy.scoping import scopes_disabled
     from tests.conftest import build_world
 
-    world = build_world()
+    world = build_world(second_school=True)
     namer = _Namer()
     record: dict = {}
     with scopes_disabled():

@@ -11,7 +11,7 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scopes_disabled
 
 
-def test_registration_message_does_not_reveal_the_other_schools_pupil(world, login):
+def test_registration_message_does_not_reveal_the_other_schools_pupil(shared_provider_world, login):
     """School a's agreement page explains a blocking registration test without telling school a
     that provider a's other full-time pupil (school c's) is looked after or has an EHC plan."""
     import datetime as dt
@@ -20,6 +20,7 @@ def test_registration_message_does_not_reveal_the_other_schools_pupil(world, log
     from placements.models import CommissioningAgreement, Placement
     from tenancy.roles import Role
 
+    world = shared_provider_world
     now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
     with scopes_disabled():
         # School c's looked-after pupil with an EHC plan attends provider a full time.
