@@ -216,6 +216,32 @@ def list_label(placement: Placement, membership) -> PupilLabel:
     return pupil_label(placement, reader_for(membership))
 
 
+@dataclass
+class PlacementDetails:
+    """The placement's own records (assessment, end of placement) the reader may read."""
+
+    assessment_summary: str
+    destination_details: str
+    end_report: list[tuple[str, str]]
+
+
+END_REPORT = [("Attainment", "final_attainment", DataGroup.EDUCATION),
+              ("Progress against targets", "final_progress", DataGroup.EDUCATION),
+              ("Attendance", "final_attendance", DataGroup.ATTENDANCE),
+              ("Change in behaviour", "final_behaviour", DataGroup.EDUCATION),
+              ("The pupil's view of the placement", "pupil_view", DataGroup.EDUCATION)]
+
+
+def placement_details(placement: Placement, reader: Reader) -> PlacementDetails:
+    education = reader.can(DataGroup.EDUCATION)
+    return PlacementDetails(
+        assessment_summary=placement.initial_assessment_summary if education else "",
+        destination_details=placement.destination_details if education else "",
+        end_report=[(label, getattr(placement, name)) for label, name, group in END_REPORT
+                    if reader.can(group) and getattr(placement, name)],
+    )
+
+
 # --- The pupil's own record as a reader sees it -------------------------------------------
 
 @dataclass

@@ -285,6 +285,7 @@ def placement_detail(request, org, pk):
     agreement = selectors.current_agreement(placement)
     ctx = {
         "placement": placement, "label": label, "agreement": agreement,
+        "details": selectors.placement_details(placement, reader),
         "contacts": selectors.school_contacts(placement, reader),
         "events": selectors.timeline(placement, request.membership), "actions": _actions(request, placement),
         "is_school": is_school, "is_provider": request.organisation.is_provider,
