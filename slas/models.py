@@ -160,6 +160,11 @@ class ServiceLevelAgreement(ScopedModel):
             trust=Q(school__trust=organisation),
         )
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "costs_withheld", False):
+            raise RuntimeError("This SLA was read without its costs (slas.selectors) and must not be saved.")
+        super().save(*args, **kwargs)
+
     @property
     def is_editable(self) -> bool:
         return self.status in (SLAStatus.DRAFT, SLAStatus.SENT, SLAStatus.PARTLY_SIGNED)

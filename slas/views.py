@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ConfirmForm
-from apcommission import clock, pdf
+from apcommission import clock, pdf, uploads
 from apcommission.forms import add_service_errors, posted
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
@@ -14,7 +14,7 @@ from tenancy.roles import Capability
 from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request, client_ip
 
-from . import services
+from . import selectors, services
 from .forms import (
     ClauseForm,
     PolicyReceivedForm,
@@ -26,15 +26,21 @@ from .forms import (
     VerifyForm,
 )
 from .models import SLAClause
-from .selectors import sla_by_pdf_hash, sla_detail_queryset, sla_list
+from .selectors import sla_by_pdf_hash, sla_detail_queryset
 
 SCHOOL = (K.SCHOOL,)
+PDF_NEEDS_COSTS = "The signed PDF includes the costs, so only finance roles can download it."
 
 
+def _sla(request, pk):
+    """The SLA as this member may read it: costs are emptied unless the role reads COSTS."""
+    return selectors.sla_for(get_object_or_404(sla_detail_queryset(), pk=pk), request.membership)
 
 
-def _sla(pk):
-    return get_object_or_404(sla_detail_queryset(), pk=pk)
+def _require_costs(request):
+    """Pages that show or change the costings (every role that signs reads costs; this keeps it so)."""
+    if not selectors.reads_costs(request.membership):
+        raise PermissionDenied(selectors.COSTS_WITHHELD)
 
 
 def _to_detail(org, sla):
@@ -43,7 +49,7 @@ def _to_detail(org, sla):
 
 @org_view(Capability.VIEW_AGREEMENTS)
 def sla_list_view(request, org):
-    return render(request, "slas/list.html", {"slas": sla_list()})
+    return render(request, "slas/list.html", {"slas": selectors.sla_list(request.membership)})
 
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
@@ -63,14 +69,15 @@ def sla_create_view(request, org):
 
 @org_view(Capability.VIEW_AGREEMENTS)
 def sla_detail_view(request, org, pk):
-    sla = _sla(pk)
-    signatures = [s for s in sla.signatures.all() if s.voided_at is None]
     membership = request.membership
+    view = selectors.sla_view(get_object_or_404(sla_detail_queryset(), pk=pk), membership)
+    sla = view.sla
+    signatures = [s for s in sla.signatures.all() if s.voided_at is None]
     is_school = request.organisation.pk == sla.school_id
     party_signed = {s.organisation_id for s in signatures}
     return render(request, "slas/detail.html", {
-        "sla": sla,
-        "clauses": [(n, c, services.render_clause(sla, c.body)) for n, c in enumerate(sla.clauses.all(), start=1)],
+        "sla": sla, "view": view, "costs": view.costs, "costs_withheld_text": selectors.COSTS_WITHHELD,
+        "pdf_needs_costs": PDF_NEEDS_COSTS,
         "signatures": signatures,
         "voided_signatures": [s for s in sla.signatures.all() if s.voided_at is not None],
         "can_edit": is_school and sla.is_editable and membership.can(Capability.SIGN_AGREEMENTS),
@@ -87,7 +94,8 @@ def sla_detail_view(request, org, pk):
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_schedule_view(request, org, pk):
-    sla = _sla(pk)
+    _require_costs(request)
+    sla = _sla(request, pk)
     form = SLAScheduleForm(posted(request), instance=sla)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +110,7 @@ def sla_schedule_view(request, org, pk):
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_clause_view(request, org, pk, clause_pk):
-    sla = _sla(pk)
+    sla = _sla(request, pk)
     clause = get_object_or_404(SLAClause, sla=sla, pk=clause_pk)
     form = ClauseForm(posted(request), initial={"heading": clause.heading, "body": clause.body})
     if request.method == "POST" and form.is_valid():
@@ -119,7 +127,7 @@ def sla_clause_view(request, org, pk, clause_pk):
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 @require_POST
 def sla_send_view(request, org, pk):
-    sla = _sla(pk)
+    sla = _sla(request, pk)
     try:
         services.sla_send(sla=sla, by=request.user, now=clock.now())
     except ValidationError as exc:
@@ -132,7 +140,7 @@ def sla_send_view(request, org, pk):
 
 @org_view(Capability.SIGN_AGREEMENTS)
 def sla_sign_view(request, org, pk):
-    sla = _sla(pk)
+    sla = _sla(request, pk)
     form = SignForm(posted(request), initial={"position": request.membership.job_title})
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +156,7 @@ def sla_sign_view(request, org, pk):
 
 @org_view(Capability.REPORT_SAFEGUARDING)
 def sla_safeguarding_view(request, org, pk):
-    sla = _sla(pk)
+    sla = _sla(request, pk)
     is_school = request.organisation.pk == sla.school_id
     form = PolicyReceivedForm(posted(request)) if is_school else ConfirmForm(
         posted(request), submit="Acknowledge as safeguarding lead")
@@ -168,7 +176,7 @@ def sla_safeguarding_view(request, org, pk):
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 @require_POST
 def sla_amend_view(request, org, pk):
-    sla = _sla(pk)
+    sla = _sla(request, pk)
     try:
         new = services.sla_amend(sla=sla, by=request.user, now=clock.now())
     except ValidationError as exc:
@@ -181,7 +189,7 @@ def sla_amend_view(request, org, pk):
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_terminate_view(request, org, pk):
-    sla = _sla(pk)
+    sla = _sla(request, pk)
     form = TerminateForm(posted(request), initial={"terminated_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,7 +205,7 @@ def sla_terminate_view(request, org, pk):
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_save_template_view(request, org, pk):
-    sla = _sla(pk)
+    sla = _sla(request, pk)
     form = SaveTemplateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         template = services.template_save_from_sla(sla=sla, name=form.cleaned_data["name"], now=clock.now())
@@ -206,18 +214,24 @@ def sla_save_template_view(request, org, pk):
     return render(request, "slas/save_template.html", {"form": form, "sla": sla})
 
 
-@org_view(Capability.VIEW_AGREEMENTS)
+@org_view(Capability.VIEW_FINANCE)
 def sla_pdf_view(request, org, pk):
-    sla = _sla(pk)
+    """The signed PDF is the one stored, verifiable file and it contains the costs, so only roles that
+    see costings (view_finance, and COSTS in tenancy.visibility) and SLAs download it. A second,
+    costs-withheld rendering would not be the signed document and would not verify at /verify/."""
+    if not (request.membership.can(Capability.VIEW_AGREEMENTS) and selectors.reads_costs(request.membership)):
+        raise PermissionDenied(PDF_NEEDS_COSTS)
+    sla = _sla(request, pk)
     if sla.status not in ("signed", "terminated"):
         messages.error(request, "A PDF is made once both parties have signed.")
         return _to_detail(org, sla)
     sla = services.sla_pdf_ensure(sla_id=sla.pk, now=clock.now())
     audit_request(request, action=AuditAction.DOWNLOAD, obj=sla, detail=f"PDF sha256 {sla.pdf_sha256[:12]}…")
-    response = FileResponse(services.sla_pdf_file(sla).open("rb"), as_attachment=True,
-                            filename=f"{sla.reference}-v{sla.version}.pdf", content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        handle = services.sla_pdf_file(sla).open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
+    return uploads.serve_file(handle, filename=f"{sla.reference}-v{sla.version}.pdf")
 
 
 def verify_view(request):

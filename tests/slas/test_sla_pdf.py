@@ -67,10 +67,15 @@ def test_original_pdf_verifies_and_a_tampered_one_does_not(signed, client):
     assert "does not match any signed agreement" in html and "matches the signed record" not in html
 
 
-def test_la_downloads_signed_slas_in_its_area_only(signed, world, login):
+def test_la_reads_signed_slas_in_its_area_only_and_not_the_costed_pdf(signed, world, login):
+    """The LA opens signed SLAs in its area (without costs); the signed PDF contains the costs, so
+    an LA officer (no view_finance, no COSTS in tenancy.visibility) gets 403 for any SLA's PDF,
+    before the SLA is looked up; another LA gets a 404 for the SLA itself."""
     from tenancy.roles import Role
 
-    own = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER)).get(f"/o/la-a/slas/{signed.pk}/pdf/")
-    assert own.status_code == 200 and b"".join(own.streaming_content).startswith(b"%PDF-")
-    other = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER, "b")).get(f"/o/la-b/slas/{signed.pk}/pdf/")
-    assert other.status_code == 404
+    client = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER))
+    assert client.get(f"/o/la-a/slas/{signed.pk}/").status_code == 200
+    assert client.get(f"/o/la-a/slas/{signed.pk}/pdf/").status_code == 403
+    other = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER, "b"))
+    assert other.get(f"/o/la-b/slas/{signed.pk}/").status_code == 404
+    assert other.get(f"/o/la-b/slas/{signed.pk}/pdf/").status_code == 403
