@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ConfirmForm
-from apcommission import clock, pdf, uploads
+from apcommission import clock, uploads
 from apcommission.forms import add_service_errors, posted
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
@@ -14,7 +16,7 @@ from tenancy.roles import Capability
 from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request, client_ip
 
-from . import selectors, services
+from . import selectors, services, verify
 from .forms import (
     ClauseForm,
     PolicyReceivedForm,
@@ -234,12 +236,47 @@ def sla_pdf_view(request, org, pk):
     return uploads.serve_file(handle, filename=f"{sla.reference}-v{sla.version}.pdf")
 
 
+@csrf_exempt  # checked by _verify once the upload handlers are set (Django's documented pattern)
 def verify_view(request):
-    """Public: anyone holding a PDF can check it matches a signed record (the file is not kept)."""
-    form = VerifyForm(posted(request), request.FILES or None)
+    """Public: anyone holding a PDF can check it matches a signed record (the file is not kept).
+
+    Before the body is read: at most APC_VERIFY_RATE_LIMIT checks per client IP per window (429),
+    and a declared body larger than the PDF limit is refused (413). While it is read, a handler
+    stops any file that passes the limit; smaller files stay in memory or a temporary file, and the
+    SHA-256 is computed over their chunks."""
+    if request.method == "POST":
+        decision = verify.rate_limit(client_ip(request) or "unknown")
+        if not decision.allowed:
+            response = render(request, "slas/verify_limited.html",
+                              {"limit": decision.limit, "window_minutes": decision.window // 60,
+                               "minutes": -(-decision.retry_after // 60)}, status=429)
+            response["Retry-After"] = str(decision.retry_after)
+            return response
+        max_bytes = uploads.SLA_VERIFY.max_bytes
+        if uploads.request_too_large(request, max_bytes):
+            return _verify_page(request, VerifyForm(), too_large=True)
+        request.upload_handlers.insert(0, uploads.SizeLimitUploadHandler(max_bytes, request))
+    return _verify(request)
+
+
+@csrf_protect
+def _verify(request):
+    files = request.FILES  # parses the body through the handlers set in verify_view
+    if request.method == "POST" and getattr(request.upload_handlers[0], "too_large", False):
+        return _verify_page(request, VerifyForm(), too_large=True)
+    form = VerifyForm(posted(request), files or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["document"]
-        digest = pdf.sha256(b"".join(upload.chunks()))
+        digest = form.cleaned_data["document"].checked_upload.sha256  # streamed by the upload validator
         result = {"sha256": digest, "sla": sla_by_pdf_hash(digest)}
-    return render(request, "slas/verify.html", {"form": form, "result": result})
+    return _verify_page(request, form, result=result)
+
+
+def _verify_page(request, form, *, result=None, too_large=False):
+    status = 200
+    if too_large:
+        form.is_bound, form.data = True, {}
+        form._errors, form.cleaned_data = ErrorDict(), {}
+        form.add_error("document", uploads.SLA_VERIFY.size_error)
+        status = 413
+    return render(request, "slas/verify.html", {"form": form, "result": result}, status=status)
