@@ -317,6 +317,47 @@ def test_app_environment():
     assert postgres_env["POSTGRES_DB"] == "apcommission" and postgres_env["POSTGRES_USER"] == "apcommission"
 
 
+def test_migrations_run_as_the_owner_and_the_app_as_a_role_that_owns_nothing():
+    """The owner of a table can TRUNCATE it or disable its triggers, so the running app must not
+    be the owner of the audit log: migrate connects as the owner, web/worker/beat as the app role."""
+    compose = load_compose()
+    svcs = compose["services"]
+    postgres_env = environment(svcs["postgres"])
+    owner, app_role = postgres_env["POSTGRES_USER"], postgres_env["APC_DB_APP_ROLE"]
+    assert app_role and app_role != owner
+    migrate_env = environment(svcs["migrate"])
+    migrate_db = environ.Env.db_url_config(migrate_env["DATABASE_URL"])
+    assert (migrate_db["USER"], migrate_db["PASSWORD"]) == (owner, postgres_env["POSTGRES_PASSWORD"])
+    assert migrate_env["APC_DB_APP_ROLE"] == app_role, "migrate must grant to the role the app connects as"
+    for name in ("web", "worker", "beat"):
+        env = environment(svcs[name])
+        db = environ.Env.db_url_config(env["DATABASE_URL"])
+        assert db["USER"] == app_role == env["APC_DB_APP_ROLE"], name
+        assert db["PASSWORD"] == postgres_env["APC_DB_APP_PASSWORD"] != postgres_env["POSTGRES_PASSWORD"], name
+    # postgres creates the app's login role on the first start of an empty volume.
+    mounts = {c["target"]: c["source"] for c in svcs["postgres"]["configs"]}
+    [target] = [t for t in mounts if t.startswith("/docker-entrypoint-initdb.d/")]
+    assert target.endswith(".sh")
+    script = interpolate(compose["configs"][mounts[target]]["content"])
+    assert "$APC_DB_APP_ROLE" in script and "$APC_DB_APP_PASSWORD" in script
+    assert 'CREATE ROLE :"app_role" LOGIN PASSWORD :\'app_password\'' in script
+    assert "SUPERUSER" not in script.upper() and "CREATEROLE" not in script.upper()
+    # Healthy only once the init scripts have run (the set-up server listens on no TCP port).
+    assert "-h" in healthcheck_argv(svcs["postgres"])
+
+
+def test_compose_variables_are_documented():
+    """Every .env variable the compose file reads, and every variable it sets for the app, is in README."""
+    readme = (ROOT / "README.md").read_text()
+    text = COMPOSE_FILE.read_text()
+    names = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
+    for svc in project_services().values():
+        names |= {n.removesuffix("_FILE") for n in (svc.get("environment") or {})}
+    assert {"POSTGRES_PASSWORD", "APC_DB_APP_PASSWORD", "APC_DB_APP_ROLE", "DATABASE_URL"} <= names
+    undocumented = sorted(n for n in names if f"`{n}`" not in readme)
+    assert not undocumented, f"document these in README.md (Configuration): {undocumented}"
+
+
 def test_volumes_named_are_declared_and_used():
     compose = load_compose()
     declared = set(compose.get("volumes") or {})

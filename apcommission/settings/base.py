@@ -4,6 +4,7 @@ Every variable read here is documented in README.md ("Configuration"). Bad value
 ImproperlyConfigured; any secret may instead be given as a file with NAME_FILE.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -111,6 +112,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role the app (web, worker, beat) connects as through DATABASE_URL. It owns no
+# table, so it cannot TRUNCATE the audit log or switch its append-only trigger off; migrations run
+# as the tables' owner and grant this role read/write on every table except the audit log, which it
+# may only read and append to (tenancy migration 0003; created NOLOGIN if missing and the owner may
+# create roles). Empty: grant nothing (one role for everything, e.g. a development database).
+APC_DB_APP_ROLE = env.str("APC_DB_APP_ROLE", default="apcommission_app")
+if APC_DB_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", APC_DB_APP_ROLE):
+    raise ImproperlyConfigured("APC_DB_APP_ROLE must be a PostgreSQL role name: a-z, 0-9 and _ (up to 63).")
 
 # --- Redis: cache and (unless CELERY_BROKER_URL says otherwise) Celery broker and results.
 REDIS_URL = env.str("REDIS_URL", default="")
