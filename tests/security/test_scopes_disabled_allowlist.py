@@ -26,6 +26,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("providers/services.py", "expiry_reminders_send"): "daily beat job sweeping every provider's expiring documents",
     ("placements/services.py", "initial_assessment_reminders"): "hourly beat job sweeping every provider's due assessments",
     ("notifications/services.py", "notifications_deliver"): "beat job delivering every tenant's unsent notifications",
+    ("notifications/services.py", "notification_resend"): "operations admin action (superusers): send failed "
+                                                          "notifications again, by id, status only",
     ("slas/services.py", "sla_pdf_ensure"): "Celery task (and the PDF view, after the view's scoped lookup of the same SLA) "
                                             "storing one signed SLA's PDF by id",
     ("tenancy/middleware.py", "TenantScopeMiddleware.__call__"): "operations admin: superusers only, outside /o/<org>/",
