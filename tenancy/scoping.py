@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 
 if TYPE_CHECKING:
     from .models import Membership, Organisation
@@ -103,6 +104,24 @@ class ScopedModel(models.Model):
     @classmethod
     def scope_q(cls, organisation: Organisation) -> models.Q:  # pragma: no cover - abstract
         raise NotImplementedError(f"{cls.__name__} must define scope_q(organisation)")
+
+
+class ScopedReverseOneToOneDescriptor(ReverseOneToOneDescriptor):
+    """`placement.referral`: Django reads a reverse one-to-one with the related model's plain base
+    manager, which would skip the scope rule. Inside a tenant scope this reads through the scoped
+    manager instead, so a row the organisation may not see raises DoesNotExist like any query."""
+
+    def get_queryset(self, **hints):
+        active = _current.get()
+        if active is not None and not active.disabled:
+            return self.related.related_model.objects.db_manager(hints=hints).all()
+        return super().get_queryset(**hints)
+
+
+class ScopedOneToOneField(models.OneToOneField):
+    """A one-to-one key on a tenant model whose reverse accessor goes through the scoping layer."""
+
+    related_accessor_class = ScopedReverseOneToOneDescriptor
 
 
 def kind_rules(organisation: Organisation, **rules: Any) -> models.Q:

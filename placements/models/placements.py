@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from tenancy.models import Organisation
 from tenancy.roles import OrganisationKind
-from tenancy.scoping import ScopedModel, kind_rules
+from tenancy.scoping import ScopedModel, ScopedOneToOneField, kind_rules
 
 from .choices import (
     IN_AP_STATES,
@@ -141,7 +141,7 @@ class Referral(ScopedModel):
     optional sections the school shares with the provider (placements/referral_sections.py).
     """
 
-    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="referral")
+    placement = ScopedOneToOneField(Placement, on_delete=models.CASCADE, related_name="referral")
     # Reason and attendance
     reason = models.TextField("Reason for referral", blank=True)
     attendance_this_year = models.DecimalField("This year (%)", max_digits=5, decimal_places=1, null=True,

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from tenancy.models import Organisation
 from tenancy.roles import OrganisationKind
-from tenancy.scoping import ScopedModel, kind_rules
+from tenancy.scoping import ScopedModel, ScopedOneToOneField, kind_rules
 
 from ..upn import validate_upn
 from .choices import (
@@ -97,7 +97,7 @@ class PupilSensitive(ScopedModel):
     pages show only the sections the referral shares). Never to a trust or an LA.
     """
 
-    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="sensitive")
+    pupil = ScopedOneToOneField(Pupil, on_delete=models.CASCADE, related_name="sensitive")
     ethnicity = models.CharField("Ethnic group", max_length=80, blank=True)
     religion = models.CharField(max_length=80, blank=True)
     # Looked after / safeguarding (seed 001 §15)
