@@ -209,6 +209,11 @@ def profile_for(*, provider: Organisation) -> ProviderProfile | None:
     return ProviderProfile.objects.filter(provider=provider).first()
 
 
+def profile_or_blank(*, provider: Organisation) -> ProviderProfile:
+    """The provider's profile, or an unsaved blank one (services.profile_get_or_create saves it)."""
+    return profile_for(provider=provider) or ProviderProfile(provider=provider, postcode=provider.postcode or "")
+
+
 def offers_for(*, provider: Organisation):
     return Offer.objects.filter(provider=provider, is_active=True).order_by("title")
 

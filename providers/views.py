@@ -100,7 +100,7 @@ def _serve_document(request, document: PolicyDocument):
 def pack(request, org):
     provider = request.organisation
     today = _today()
-    profile = services.profile_get_or_create(provider=provider)
+    profile = selectors.profile_or_blank(provider=provider)  # opening the page writes nothing
     summary = selectors.compliance_summary(provider=provider, on=today)
     return render(request, "providers/pack.html", {
         "profile": profile, "summary": summary,
@@ -116,7 +116,8 @@ def pack(request, org):
 
 def _profile_section_edit(request, org, form_class, *, heading: str, intro: str, saved: str):
     """Edit one part of the provider profile (the profile form and the registration form share it)."""
-    profile = services.profile_get_or_create(provider=request.organisation)
+    profile = (services.profile_get_or_create(provider=request.organisation) if request.method == "POST"
+               else selectors.profile_or_blank(provider=request.organisation))
     form = form_class(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
