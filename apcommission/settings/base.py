@@ -111,6 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;",
     }
+    # Pages (GET) do not hold the one write lock for their whole run: see apcommission/middleware.py.
+    DATABASES["default"]["ATOMIC_REQUESTS"] = False
+    MIDDLEWARE.append("apcommission.middleware.AtomicUnsafeRequestsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the app (web, worker, beat) connects as through DATABASE_URL. It owns no
 # table, so it cannot TRUNCATE the audit log or switch its append-only trigger off; migrations run
