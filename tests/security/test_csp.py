@@ -7,11 +7,13 @@ class and GOV.UK Frontend's initAll), so a strict policy would have switched GOV
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.staticfiles import finders
+from django.db import connections
 from django.test import Client
 from django.urls import path
 
@@ -19,7 +21,7 @@ from accounts.factories import TEST_PASSWORD
 from apcommission import views as apc_views
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
-from tests.browser.conftest import _playwright, browser, browser_world, new_context, page  # noqa: F401
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, browser_world  # noqa: F401
 from tests.browser.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,19 +185,64 @@ def test_base_template_scripts_are_built_from_static_src():
 
 
 @pytest.mark.browser
-def test_govuk_frontend_runs_under_the_policy_and_nothing_is_blocked(page, browser_world):  # noqa: F811
-    blocked = []
-    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
-    response = page.goto("/accounts/login/")
-    assert response.headers["content-security-policy"]
-    # js-enabled.js ran, and GOV.UK Frontend initialised (the password reveal button is shown).
-    assert set(page.evaluate("() => [...document.body.classList]")) >= {"js-enabled", "govuk-frontend-supported"}
-    assert page.get_by_role("button", name="Show password").is_visible()
+@pytest.mark.xdist_group("browser")
+def test_govuk_frontend_runs_under_the_policy_and_nothing_is_blocked(browser_world, live_server):  # noqa: F811
+    """Chromium: js-enabled.js and govuk-init.js run, GOV.UK Frontend starts, the CSP blocks nothing.
 
-    user = browser_world.user(K.SCHOOL, Role.AP_LEAD)
-    sign_in(page, user.email, "not-my-password")
-    assert page.evaluate("() => document.activeElement.classList.contains('govuk-error-summary')")
-    sign_in(page, user.email, TEST_PASSWORD)
-    assert "/o/" in page.url
-    assert page.evaluate("() => document.body.classList.contains('js-enabled')")
-    assert not blocked, blocked
+    Playwright runs in its own thread: tests/browser/conftest.py's session Playwright keeps an event
+    loop in the main thread of an xdist worker, so a second one cannot start there.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    email = browser_world.user(K.SCHOOL, Role.AP_LEAD).email
+    outcome: dict = {}
+
+    def run():
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                try:
+                    context = browser.new_context(base_url=live_server.url, viewport=dict(DESKTOP))
+                    context.set_default_timeout(15_000)
+                    outcome.update(journey(context.new_page(), email))
+                finally:
+                    browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    assert outcome["csp_header"]
+    # js-enabled.js ran, and GOV.UK Frontend initialised (the password reveal button is shown).
+    assert {"js-enabled", "govuk-frontend-supported"} <= set(outcome["body_classes"])
+    assert outcome["show_password_visible"]
+    assert outcome["error_summary_focused"]  # GOV.UK Frontend's error summary takes focus
+    assert "/o/" in outcome["signed_in_url"] and outcome["signed_in_js_enabled"]
+    assert not outcome["blocked"], outcome["blocked"]
+    assert not outcome["page_errors"], outcome["page_errors"]
+
+
+def journey(page, email) -> dict:
+    blocked, page_errors = [], []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    seen = {}
+    response = page.goto("/accounts/login/")
+    seen["csp_header"] = response.headers.get("content-security-policy")
+    seen["body_classes"] = page.evaluate("() => [...document.body.classList]")
+    seen["show_password_visible"] = page.get_by_role("button", name="Show password").is_visible()
+    sign_in(page, email, "not-my-password")
+    seen["error_summary_focused"] = page.evaluate(
+        "() => document.activeElement.classList.contains('govuk-error-summary')")
+    sign_in(page, email, TEST_PASSWORD)
+    seen["signed_in_url"] = page.url
+    seen["signed_in_js_enabled"] = page.evaluate("() => document.body.classList.contains('js-enabled')")
+    seen.update(blocked=blocked, page_errors=page_errors)
+    return seen
