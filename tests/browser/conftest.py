@@ -116,7 +116,7 @@ def axe_check():
 
     def _axe_check(page) -> AxeViolations:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE_JS))
+            page.evaluate(AXE_JS.read_text())
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         return AxeViolations(v for v in result["violations"] if v["impact"] in SERIOUS)
 

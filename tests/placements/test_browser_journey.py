@@ -153,7 +153,7 @@ def _journey(world, new_context, axe_check, screenshot):
     # --- The referral: question pages, a draft, check your answers -------------------------
     _click(lead, "link", "Refer to alternative provision")
     j.check(lead, "05-referral-start")
-    lead.get_by_label("Provider").select_option(label="Provider A")
+    lead.get_by_label("Provider").select_option(label="Provider A (listed by your local authority)")
     _click(lead, "button", "Start referral")
     lead.get_by_label("Why are you referring the pupil?").fill("Disengaged in lessons; at risk of suspension.")
     _click(lead, "button", "Save as draft")
@@ -222,7 +222,9 @@ def _journey(world, new_context, axe_check, screenshot):
     j.check(provider, "14-provider-inbox")
     _click(provider, "link", "Clarke, Jayden")
     _click(provider, "link", "Accept or decline the referral")
-    assert "Dyslexia" not in provider.content()  # special category: the manager's role does not see it
+    # Learning needs are for the staff who teach the pupil (visibility table); safeguarding status is
+    # only said to be held by the DSL.
+    assert "Dyslexia" in provider.content() and "Your safeguarding lead holds it" in provider.content()
     j.check(provider, "15-provider-response")
     _radio(provider, "response", "accept")
     _click(provider, "button", "Send response")

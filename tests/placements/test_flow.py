@@ -249,7 +249,7 @@ def test_parents_signed_contract_upload_and_audited_download(journey, login, cli
     bad = client.post(url, {"method": "upload", "signed_by_name": "Kerry", **date_parts("signed_on", NOW.date()),
                             "consent_to_share": "yes",
                             "signed_copy": SimpleUploadedFile("contract.exe", b"MZ", "application/octet-stream")})
-    assert bad.status_code == 200 and "Upload a PDF, JPG or PNG file" in text(bad)
+    assert bad.status_code == 200 and "The selected file must be a PDF, JPG or PNG" in text(bad)
     missing = client.post(url, {"method": "upload", "signed_by_name": "Kerry", **date_parts("signed_on", NOW.date()),
                                 "consent_to_share": "yes"})
     assert "Upload the signed contract" in text(missing)
