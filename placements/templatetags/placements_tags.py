@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from . import formatting
+
 register = template.Library()
 
 TAG_COLOURS = {
@@ -17,11 +19,10 @@ def state_tag(placement):
 
 @register.filter
 def hours(value):
-    """Decimal hours as '12.5 hours' (no trailing zeros)."""
+    """Hours the GOV.UK way ("12.5 hours", formatting.hours); "Not agreed" when there are none."""
     if value is None:
         return "Not agreed"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text} hour{'s' if text != '1' else ''}"
+    return formatting.hours(value)
 
 
 @register.filter

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from placements.templatetags import formatting
 from providers import rules
 
 register = template.Library()
@@ -37,8 +38,4 @@ def yes_no(value):
     return "Yes" if value else "No"
 
 
-@register.filter
-def money(value):
-    if value is None:
-        return ""
-    return f"£{value:,.2f}".replace(".00", "")
+register.filter("money", formatting.money)  # "£3,740", "£3,740.50" (placements' formatting module)
