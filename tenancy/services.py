@@ -23,9 +23,23 @@ def audit_record(
     detail: str = "",
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event (who did what to which object, when, from where)."""
+    """Append one audit event (who did what to which object, when, from where) to the acting
+    organisation's log. If another organisation owns the object (see `audit_owner_id`), its log
+    gets the same event too, saying who acted and for which organisation. Returns the event in
+    the acting organisation's log."""
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
+    event = _append(organisation, user=user, action=action, obj=obj, detail=detail, ip_address=ip_address)
+    owner_id = audit_owner_id(obj)
+    if owner_id is not None and owner_id != organisation.pk:
+        owner = Organisation.objects.get(pk=owner_id)
+        by = f"by {organisation.name} ({organisation.get_kind_display()})"
+        _append(owner, user=user, action=action, obj=obj, detail=f"{by}: {detail}" if detail else by,
+                ip_address=ip_address)
+    return event
+
+
+def _append(organisation, *, user, action, obj, detail, ip_address) -> AuditEvent:
     event = AuditEvent(
         organisation=organisation,
         user=user if getattr(user, "is_authenticated", False) else None,
@@ -86,22 +100,10 @@ def audit_owner_id(obj: models.Model) -> int | None:
 
 
 def audit_request(request, *, action: str, obj: models.Model, detail: str = "") -> AuditEvent:
-    """Audit an action taken in a request by the signed-in member of the current organisation.
-
-    If another organisation owns the object, its log gets the same event, saying who acted and
-    for which organisation. Returns the event in the acting organisation's log.
-    """
-    acting = request.organisation
-    ip_address = client_ip(request)
-    event = audit_record(organisation=acting, user=request.user, action=action, obj=obj, detail=detail,
-                         ip_address=ip_address)
-    owner_id = audit_owner_id(obj)
-    if owner_id is not None and owner_id != acting.pk:
-        owner = Organisation.objects.get(pk=owner_id)
-        by = f"by {acting.name} ({acting.get_kind_display()})"
-        audit_record(organisation=owner, user=request.user, action=action, obj=obj,
-                     detail=f"{by}: {detail}" if detail else by, ip_address=ip_address)
-    return event
+    """Audit an action taken in a request by the signed-in member of the current organisation
+    (the owner's log gets a copy: see `audit_record`)."""
+    return audit_record(organisation=request.organisation, user=request.user, action=action, obj=obj,
+                        detail=detail, ip_address=client_ip(request))
 
 
 @transaction.atomic

@@ -86,6 +86,23 @@ def test_provider_reading_the_agreement_is_logged_for_the_school(world, login, c
     assert len(views_of(world.org(K.SCHOOL), agreement)) == 1
 
 
+def test_a_provider_signing_an_sla_is_logged_for_the_school(world):
+    """Service-level audit records (not only request views) reach the owner's log: the provider's
+    signature on a school's SLA appears in the school's audit log as well as the provider's."""
+    from slas.factories import signed_sla
+
+    school_lead = world.member(K.SCHOOL, Role.AP_LEAD)
+    provider_manager = world.member(K.PROVIDER, Role.PROVIDER_MANAGER)
+    sla = signed_sla(school_member=school_lead, provider_member=provider_manager)
+    with scopes_disabled():
+        signed = AuditEvent.objects.filter(object_id=str(sla.pk), content_type__model="servicelevelagreement",
+                                           detail__contains="signed for the provider")
+        by_org = {event.organisation_id: event for event in signed}
+    assert set(by_org) == {world.org(K.PROVIDER).pk, school_lead.organisation_id}
+    assert by_org[school_lead.organisation_id].detail.startswith("by Provider A (Alternative provider)")
+    assert by_org[school_lead.organisation_id].user == provider_manager.user
+
+
 def test_owner_rules(world, placement):
     school = world.org(K.SCHOOL)
     pupil = world.pupils["a"]
