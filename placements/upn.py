@@ -10,7 +10,7 @@ current GIAS extract when it changes.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from stdnum.exceptions import InvalidComponent
+from stdnum.exceptions import InvalidComponent, InvalidFormat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gb import upn as stdnum_upn
 
@@ -25,22 +25,35 @@ def _extra_la_codes() -> frozenset[int]:
     return EXTRA_LA_CODES | frozenset(int(c) for c in getattr(settings, "APC_EXTRA_UPN_LA_CODES", ()))
 
 
-def upn_is_valid(value: str) -> bool:
+def upn_problem(value: str) -> str | None:
+    """What is wrong with a UPN, in words a school's data manager can act on, or None if it is valid.
+    The checks run in the DfE's order: length, format, LA number, check letter."""
+    number = normalise_upn(value)
+    if len(number) != 13:
+        return (f"A UPN has 13 characters; you entered {len(number)}. "
+                "Copy it from the school's management information system")
+    if not number[1:12].isdigit():
+        return "Characters 2 to 12 of a UPN are digits: check for a letter O typed as a zero, or I as a one"
     try:
-        stdnum_upn.validate(value)
+        stdnum_upn.validate(number)
+    except InvalidFormat:
+        return "The last character of a UPN is a digit or a capital letter other than I, O and S"
     except InvalidComponent:
-        number = normalise_upn(value)
-        # Length and format were checked before the LA component; only the LA list failed.
-        return int(number[1:4]) in _extra_la_codes() and stdnum_upn.calc_check_digit(number[1:]) == number[0]
+        if int(number[1:4]) not in _extra_la_codes():
+            return f"The UPN's local authority number ({number[1:4]}, characters 2 to 4) is not an English LA code"
     except StdnumError:
-        return False
-    return True
+        pass  # the check letter, tested below
+    if stdnum_upn.calc_check_digit(number[1:]) != number[0]:
+        return (f"The check letter (the first character, {number[0]}) does not match the other 12 characters: "
+                "one of them is mistyped")
+    return None
+
+
+def upn_is_valid(value: str) -> bool:
+    return upn_problem(value) is None
 
 
 def validate_upn(value: str) -> None:
-    if not upn_is_valid(value):
-        raise ValidationError(
-            "Enter a valid UPN: 13 characters, a letter, 11 digits and a final digit or letter, "
-            "as on the school's MIS",
-            code="invalid_upn",
-        )
+    problem = upn_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_upn")

@@ -57,6 +57,19 @@ def test_invalid_upns(upn, why):
     assert not upn_is_valid(upn)
 
 
+@pytest.mark.parametrize("upn, says", [
+    ("C801200005001", "The check letter (the first character, C) does not match the other 12 characters"),
+    ("B80120000500", "A UPN has 13 characters; you entered 12"),
+    ("B8012000O5001", "Characters 2 to 12 of a UPN are digits"),
+    ("B80120000501I", "The last character of a UPN is a digit or a capital letter other than I, O and S"),
+    (with_check("999201000001"), "local authority number (999, characters 2 to 4) is not an English LA code"),
+])
+def test_the_rejection_says_which_part_is_wrong(upn, says):
+    with pytest.raises(ValidationError) as exc:
+        validate_upn(upn)
+    assert says in exc.value.messages[0]
+
+
 def test_extra_la_codes_from_settings(settings):
     upn = with_check("999201000001")
     assert not upn_is_valid(upn)
