@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from apcommission.clock import london
+
 from . import conf
 from .models.choices import SessionPart, Weekday
 
 ZERO = Decimal("0")
 HOUR = Decimal(3600)
+MIDNIGHT = dt.time(0)
 
 
 # --- Key stages and full-time hours ---------------------------------------------------------
@@ -134,6 +137,27 @@ def initial_assessment_status(*, due: dt.date | None, done_on: dt.date | None, o
     if on >= due - dt.timedelta(days=int(conf.get("APC_INITIAL_ASSESSMENT_REMINDER_DAYS"))):
         return "due_soon"
     return "pending"
+
+
+def initial_assessment_first_reminder_at(due: dt.date) -> dt.datetime:
+    """When the sweep first looks at an accepted placement: the start (in England) of the first day
+    of the reminder window. Set on acceptance; a time already past is simply due at once."""
+    return london(due - dt.timedelta(days=int(conf.get("APC_INITIAL_ASSESSMENT_REMINDER_DAYS"))), MIDNIGHT)
+
+
+def initial_assessment_next_reminder_at(*, due: dt.date | None, done_on: dt.date | None,
+                                        on: dt.date) -> dt.datetime | None:
+    """After the sweep handled a placement on day `on`: when it must look again (None: never).
+
+    Still "pending" (dates changed) → the start of the reminder window; "due_soon" (that reminder
+    just went) → the start of the day after `due`, for the overdue one; overdue or done → nothing.
+    """
+    status = initial_assessment_status(due=due, done_on=done_on, on=on)
+    if status == "pending":
+        return initial_assessment_first_reminder_at(due)
+    if status == "due_soon":
+        return london(due + dt.timedelta(days=1), MIDNIGHT)
+    return None
 
 
 def needs_destination(*, year_group: int, destination: str) -> bool:

@@ -433,35 +433,71 @@ def transition_notify(*, placement: Placement, name: str, now: dt.datetime) -> N
                link=reverse("placements:area_list", kwargs={"org": la.slug}))
 
 
-def initial_assessment_reminders(*, now: dt.datetime) -> int:
-    """Remind providers of initial assessments due soon or overdue (cross-tenant sweep).
+def initial_assessment_reminders(*, now: dt.datetime, limit: int = 1000) -> int:
+    """The initial-assessment sweep (hourly beat job, cross-tenant): remind the provider's managers
+    once when the assessment is due soon and once when it is overdue.
 
-    Each placement gets at most one "due soon" and one "overdue" notification (dedupe keys).
+    The provider expiry sweep's pattern: each placement stores the next time it needs looking at
+    (`assessment_reminder_at`, set on acceptance), so one query reads only rows that are due, through
+    the partial index `placement_assessment_reminder`; each row is claimed by a conditional UPDATE
+    on the value read, so two overlapping runs never send twice (the notification's dedupe key is
+    the backstop). A row whose handling fails is logged and pushed an hour on; it never stops the
+    sweep. Returns the number of notifications created.
     """
+    sent = 0
+    for placement in initial_assessment_due_rows(now=now, limit=limit):
+        sent += initial_assessment_remind_one(placement, now=now)
+    return sent
+
+
+def initial_assessment_due_query(*, now: dt.datetime):
+    """The sweep's query (run it without a tenant scope): matches `placement_assessment_reminder`."""
+    return (Placement.objects.filter(assessment_reminder_at__lte=now)
+            .select_related("provider", "school").order_by("assessment_reminder_at"))
+
+
+def initial_assessment_due_rows(*, now: dt.datetime, limit: int = 1000) -> list[Placement]:
+    """Placements whose `assessment_reminder_at` has come (one query, through the partial index)."""
+    with scopes_disabled():
+        return list(initial_assessment_due_query(now=now)[:limit])
+
+
+def initial_assessment_remind_one(placement: Placement, *, now: dt.datetime) -> int:
+    """Handle one due placement read by `initial_assessment_due_rows`: claim it, then notify."""
     from apcommission import clock
 
-    from .rules import initial_assessment_status
+    from . import rules
 
+    seen = placement.assessment_reminder_at
+    rows = Placement._base_manager.filter(pk=placement.pk, assessment_reminder_at=seen)
     on = now.astimezone(clock.LONDON).date()
-    sent = 0
-    with scopes_disabled():
-        pending = list(Placement.objects.filter(state__in=AGREEMENT_STATES, initial_assessment_done_on__isnull=True,
-                                                initial_assessment_due__isnull=False)
-                       .select_related("provider", "school"))
-    for placement in pending:
-        status = initial_assessment_status(due=placement.initial_assessment_due, done_on=None, on=on)
-        if status not in ("due_soon", "overdue"):
-            continue
-        subject = ("An initial assessment is overdue" if status == "overdue"
-                   else "An initial assessment is due soon")
-        with scope(organisation=placement.provider):
-            rows = notify(
-                organisation=placement.provider, roles=[Role.PROVIDER_MANAGER], topic="initial_assessment",
-                subject=subject,
-                body=f"Assess the needs of the pupil referred by {placement.school.name} by "
-                     f"{placement.initial_assessment_due:%-d %B %Y} (within a week of accepting).",
-                dedupe_key=f"initial-assessment:{placement.pk}:{status}", now=now,
-                link=_link(placement.provider, placement),
-            )
-        sent += len(rows)
-    return sent
+    try:
+        done_on = placement.initial_assessment_done_on if placement.state in AGREEMENT_STATES else on
+        status = rules.initial_assessment_status(due=placement.initial_assessment_due, done_on=done_on, on=on)
+        later = rules.initial_assessment_next_reminder_at(due=placement.initial_assessment_due, done_on=done_on, on=on)
+        with transaction.atomic():
+            if rows.update(assessment_reminder_at=later) != 1:
+                return 0  # another sweep got there first, or the row changed since it was read
+            if status not in ("due_soon", "overdue"):
+                return 0
+            return len(_initial_assessment_notify(placement, status=status, now=now))
+    except Exception:
+        log.exception("initial assessment reminder failed for placement %s; will retry in an hour", placement.pk)
+        rows.update(assessment_reminder_at=now + dt.timedelta(hours=1))
+        return 0
+
+
+def _initial_assessment_notify(placement: Placement, *, status: str, now: dt.datetime):
+    from . import conf
+
+    subject = "An initial assessment is overdue" if status == "overdue" else "An initial assessment is due soon"
+    days = int(conf.get("APC_INITIAL_ASSESSMENT_DAYS"))
+    with scope(organisation=placement.provider):
+        return notify(
+            organisation=placement.provider, roles=[Role.PROVIDER_MANAGER], topic="initial_assessment",
+            subject=subject,
+            body=f"Assess the needs of the pupil referred by {placement.school.name} by "
+                 f"{placement.initial_assessment_due:%-d %B %Y} (within {days} days of accepting).",
+            dedupe_key=f"initial-assessment:{placement.pk}:{status}", now=now,
+            link=_link(placement.provider, placement),
+        )

@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
 from apcommission import clock
-from notifications.models import Notification
 from placements import lifecycle, services
 from placements.factories import PupilFactory, PupilSensitiveFactory, placement_in_state
 from placements.models import CommissioningAgreement, Placement, State, TimetableSession
@@ -156,20 +155,6 @@ def test_other_active_placements_count_towards_the_week(world):
     with scope(organisation=placement.school):
         check = full_time_for(placement, agreement)
     assert (check.other_placement_hours, check.total, check.part_time) == (6, 22, True)
-
-
-def test_initial_assessment_reminders_once_each(world):
-    placement = placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state=State.ACCEPTED,
-                                   now=NOW)
-    due = placement.initial_assessment_due  # 25 days ago + 7: overdue
-    assert due < NOW.date()
-    assert services.initial_assessment_reminders(now=NOW) == 1
-    assert services.initial_assessment_reminders(now=NOW) == 0
-    with scopes_disabled():
-        note = Notification.objects.get(topic="initial_assessment")
-        assert note.subject == "An initial assessment is overdue"
-        Placement.objects.filter(pk=placement.pk).update(initial_assessment_done_on=NOW.date())
-    assert services.initial_assessment_reminders(now=NOW + dt.timedelta(days=1)) == 0
 
 
 def test_sessions_cannot_overlap_a_half_day(world):

@@ -24,7 +24,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
     ("placements/demo.py", "load_placements_demo"): "demo data loader (management command), all tenants",
     ("providers/services.py", "expiry_reminders_send"): "daily beat job sweeping every provider's expiring documents",
-    ("placements/services.py", "initial_assessment_reminders"): "hourly beat job sweeping every provider's due assessments",
+    ("placements/services.py", "initial_assessment_due_rows"): "hourly beat job: reads the placements whose initial-"
+                                                                "assessment reminder is due, every provider",
     ("notifications/services.py", "notifications_deliver"): "beat job delivering every tenant's unsent notifications",
     ("notifications/services.py", "notification_resend"): "operations admin action (superusers): send failed "
                                                           "notifications again, by id, status only",
