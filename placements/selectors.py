@@ -95,6 +95,33 @@ class TimelineEntry:
     who: str
 
 
+# What happened, in the past tense, for each transition (its label is the button: "Accept the
+# referral"). Stored summaries are left as they are; the timeline says what was done.
+TIMELINE_PAST_TENSE = {
+    "refer": "Referral sent to the provider",
+    "accept": "Referral accepted",
+    "decline": "Referral declined",
+    "agree": "Placement agreed",
+    "start": "Placement started",
+    "emergency_review": "Emergency review called",
+    "suspend": "Placement suspended",
+    "resume": "Placement resumed",
+    "end": "Placement ended",
+}
+
+
+def timeline_summary(event: PlacementEvent) -> str:
+    """The event's summary for the timeline: a transition in the past tense, with its note."""
+    past = TIMELINE_PAST_TENSE.get(event.transition or "")
+    if past is None:
+        return event.summary
+    from .lifecycle import Transition
+
+    label = Transition(event.transition).label
+    note = event.summary[len(label):] if event.summary.startswith(label) else ""
+    return past + note
+
+
 def timeline(placement: Placement, membership=None) -> list[TimelineEntry]:
     """The placement's events the organisation may see (the scoping layer keeps school-internal
     events to the school). People are named only to their own organisation; others see which
@@ -108,7 +135,7 @@ def timeline(placement: Placement, membership=None) -> list[TimelineEntry]:
             who = f"{person}, {org_name}" if org_name else person
         else:
             who = org_name
-        entries.append(TimelineEntry(e.at, e.summary, who))
+        entries.append(TimelineEntry(e.at, timeline_summary(e), who))
     return entries
 
 

@@ -88,3 +88,26 @@ def test_older_tag_libraries_agree():
         "{% load placements_tags providers_tags %}{{ h|hours }}|{{ none|hours }}|{{ m|money }}"
     ).render(Context({"h": Decimal("10.0"), "none": None, "m": Decimal("3740.00")}))
     assert rendered == "10 hours|Not agreed|£3,740"
+
+
+# --- The placement timeline says what happened, in the past tense ----------------------------------
+
+def test_every_transition_has_a_past_tense_for_the_timeline():
+    from placements.lifecycle import Transition
+    from placements.selectors import TIMELINE_PAST_TENSE
+
+    assert set(TIMELINE_PAST_TENSE) == set(Transition.values)
+
+
+@pytest.mark.parametrize(("transition", "summary", "expected"), [
+    ("accept", "Accept the referral", "Referral accepted"),
+    ("decline", "Decline the referral: no places until January", "Referral declined: no places until January"),
+    ("emergency_review", "Call an emergency review: two incidents", "Emergency review called: two incidents"),
+    ("end", "End the placement", "Placement ended"),
+    ("", "Referral to Pathways started", "Referral to Pathways started"),  # not a transition: as written
+])
+def test_timeline_summary(transition, summary, expected):
+    from placements.models import PlacementEvent
+    from placements.selectors import timeline_summary
+
+    assert timeline_summary(PlacementEvent(transition=transition, summary=summary)) == expected

@@ -192,8 +192,8 @@ def test_the_whole_path(journey, login, client, django_capture_on_commit_callbac
     placement.refresh_from_db()
     assert placement.state == State.ENDED and placement.pupil_view == "Liked the workshop"
     timeline = text(client.get(f"{base}/"))
-    for step in ("Referral to Provider A started", "Send the referral", "Accept the referral", "Agree the placement",
-                 "Start the placement", "End the placement"):
+    for step in ("Referral to Provider A started", "Referral sent to the provider", "Referral accepted",
+                 "Placement agreed", "Placement started", "Placement ended"):
         assert step in timeline
     with scopes_disabled():
         assert CommissioningAgreement.objects.filter(placement=placement).count() == 1
