@@ -1,0 +1,25 @@
+"""Notifications' dashboard panel: unread messages, a link to the inbox."""
+
+from __future__ import annotations
+
+from apcommission.dashboards import Attention, Panel, PanelResult, Request, register
+from tenancy.roles import Capability as C
+from tenancy.roles import OrganisationKind as K
+
+from .selectors import inbox_for
+
+
+@register
+class InboxPanel(Panel):
+    key = "notifications"
+    order = 90
+    kinds = frozenset(K.values)
+    capabilities = frozenset({C.VIEW_DASHBOARD})
+
+    def build(self, request: Request) -> PanelResult | None:
+        unread = inbox_for(request.membership.user_id).filter(read_at__isnull=True).count()
+        url = request.link("notifications:inbox")
+        if not unread or not url:
+            return None
+        return PanelResult(title="Notifications", attention=[
+            Attention(f"Read {unread} unread notification{'s' if unread != 1 else ''}", url)])

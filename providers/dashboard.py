@@ -1,0 +1,113 @@
+"""Providers' dashboard panels: the provider's own pack, the LA's directory, a school's checks.
+
+Each panel costs one or two queries whatever the number of providers or documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from apcommission.dashboards import Attention, Panel, PanelResult, Request, figure, register
+from tenancy.roles import Capability as C
+from tenancy.roles import OrganisationKind as K
+
+from . import conf, rules
+from .models import CheckStatus, ListingStatus, PolicyDocument, ProviderListing, SuitabilityCheck
+
+ATTENTION_LIMIT = 10
+
+
+def _warning_until(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=conf.get("APC_EXPIRY_WARNING_DAYS"))
+
+
+def _documents_due(today: dt.date):
+    """Current documents (of the providers this organisation sees) expired or expiring soon."""
+    return PolicyDocument.objects.filter(is_current=True, review_on__lte=_warning_until(today))
+
+
+def _expiry_hint(review_on: dt.date, today: dt.date) -> tuple[str, bool]:
+    if rules.expiry_status(review_on, on=today) == rules.EXPIRED:
+        return f"Expired on {review_on:%-d %B %Y}", True
+    return f"Expires on {review_on:%-d %B %Y}", False
+
+
+@register
+class ProviderPackPanel(Panel):
+    """The provider's own due-diligence pack: documents to replace; who lists it."""
+
+    key = "provider_pack"
+    order = 40
+    kinds = frozenset({K.PROVIDER})
+    capabilities = frozenset({C.MANAGE_PROVIDER_PROFILE})
+
+    def build(self, request: Request) -> PanelResult | None:
+        pack = request.link("providers:pack")
+        attention = []
+        for doc in _documents_due(request.today).order_by("review_on", "pk")[:ATTENTION_LIMIT]:
+            hint, overdue = _expiry_hint(doc.review_on, request.today)
+            attention.append(Attention(f"Upload a new {doc.get_kind_display()}", pack, hint, overdue))
+        listings = list(ProviderListing.objects.select_related("local_authority").order_by("local_authority__name"))
+        return PanelResult(title="Your due-diligence pack", attention=attention,
+                           template="dashboards/provider_listings.html", context={"listed_by": listings})
+
+
+@register
+class DirectoryPanel(Panel):
+    """The LA's directory (and a school's view of its LA's): approvals, suspensions, expired documents."""
+
+    key = "directory"
+    order = 50
+    kinds = frozenset({K.LOCAL_AUTHORITY, K.SCHOOL})
+    capabilities = frozenset({C.CHECK_PROVIDERS, C.MANAGE_DIRECTORY})
+
+    def build(self, request: Request) -> PanelResult | None:
+        counts = ProviderListing.objects.aggregate(
+            total=Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in ListingStatus.values})
+        figures = figure(request, "Providers in the directory", counts["total"], "providers:directory")
+        attention = []
+        if request.kind == K.LOCAL_AUTHORITY:
+            figures += figure(request, "Providers listed, not yet approved", counts[ListingStatus.LISTED],
+                              "providers:directory", query={"status": ListingStatus.LISTED})
+            figures += figure(request, "Providers suspended", counts[ListingStatus.SUSPENDED],
+                              "providers:directory", query={"status": ListingStatus.SUSPENDED})
+            attention = self._documents(request)
+            listed = counts[ListingStatus.LISTED]
+            url = request.link("providers:directory", query={"status": ListingStatus.LISTED})
+            if listed and url and request.can(C.MANAGE_DIRECTORY):
+                attention.append(Attention(
+                    f"Review {listed} provider{'s' if listed != 1 else ''} listed but not yet approved", url))
+        else:
+            attention = self._suitability(request)
+        return PanelResult(title="Provider directory", attention=attention, figures=figures)
+
+    @staticmethod
+    def _documents(request: Request) -> list[Attention]:
+        """Providers in the directory with documents expired or expiring: one row per provider."""
+        today = request.today
+        rows = (_documents_due(today).values("provider_id", "provider__name")
+                .annotate(expired=Count("pk", filter=Q(review_on__lte=today)), due=Count("pk"))
+                .order_by("-expired", "provider__name")[:ATTENTION_LIMIT])
+        items = []
+        for row in rows:
+            url = request.link("providers:directory_provider", provider_pk=row["provider_id"])
+            expiring = row["due"] - row["expired"]
+            parts = ([f"{row['expired']} expired"] if row["expired"] else []) + (
+                [f"{expiring} expiring within {conf.get('APC_EXPIRY_WARNING_DAYS')} days"] if expiring else [])
+            if url:
+                items.append(Attention(f"Check {row['provider__name']}'s documents", url,
+                                       "Documents: " + ", ".join(parts), bool(row["expired"])))
+        return items
+
+    @staticmethod
+    def _suitability(request: Request) -> list[Attention]:
+        """The school's suitability checks started and not yet signed off."""
+        if request.link("providers:suitability_check", provider_pk=0) is None:
+            return []
+        checks = (SuitabilityCheck.objects.filter(school=request.organisation, status=CheckStatus.DRAFT)
+                  .select_related("provider").order_by("started_at", "pk")[:ATTENTION_LIMIT])
+        return [Attention(f"Finish and sign off the suitability check of {c.provider.name}",
+                          request.link("providers:suitability_check", provider_pk=c.provider_id),
+                          f"Started {c.started_at:%-d %B %Y}") for c in checks]
