@@ -99,6 +99,14 @@ def agency_add(*, pupil: Pupil, data: dict) -> OtherAgency:
     return agency
 
 
+def parent_carer_remove(*, parent: ParentCarer) -> None:
+    parent.delete()
+
+
+def agency_remove(*, agency: OtherAgency) -> None:
+    agency.delete()
+
+
 # --- Referrals ----------------------------------------------------------------------------
 
 @transaction.atomic

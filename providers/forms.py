@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Hidden, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Hidden, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from apcommission.forms import gds_helper
+from apcommission.forms import (
+    DateField,
+    Form,
+    ModelForm,
+    date_field,
+    helper,
+    textarea,
+    yes_no_field,
+)
+from apcommission.forms import text_input as text
+from apcommission.forms import yes_no_initial as _bool_initial
 from apcommission.uploads import PROVIDER_DOCUMENT, UploadValidator
 
 from .models import (
@@ -38,61 +46,9 @@ from .models import (
     TrainingLevel,
 )
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def text(width: int | None = None, inputmode: str | None = None, **attrs) -> forms.TextInput:
-    css = "govuk-input" + (f" govuk-input--width-{width}" if width else "")
-    if inputmode:
-        attrs["inputmode"] = inputmode
-    return forms.TextInput(attrs={"class": css, **attrs})
-
-
-def lower_first(label: str) -> str:
-    return label if len(label) > 1 and label[1].isupper() else label[0].lower() + label[1:]
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
-    return GovDateField(label=label, required=required, help_text=help_text or "For example, 27 3 2025",
-                        require_all_fields=False)
-
-
-class GovDateField(DateInputField):
-    """DateInputField with GOV.UK wording for missing and impossible dates."""
-
-    def compress(self, data_list):
-        try:
-            value = super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError(f"{self.label} must be a real date") from exc
-        if value and not (1900 <= value.year <= 2100):
-            raise ValidationError(f"{self.label} must be a real date")
-        return value
-
-    def clean(self, value):
-        if self.required:
-            self.error_messages = {**self.error_messages, "required": f"Enter the {lower_first(self.label)}"}
-        return super().clean(value)
-
-
-def _yes(value) -> bool:
-    return value == "yes"
-
-
-def yes_no_field(label: str, *, error: str = "Select yes or no", required: bool = True, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label, choices=YES_NO, widget=forms.RadioSelect, required=required, help_text=help_text,
-        coerce=_yes, empty_value=None, error_messages={"required": error},
-    )
-
-
-def _bool_initial(value):
-    return None if value is None else ("yes" if value else "no")
-
-
 # --- Profile -------------------------------------------------------------------------------
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     dsl_trained_on = date_field("DSL training date")
     deputy_dsl_trained_on = date_field("Deputy DSL training date")
     team_teach = yes_no_field("Do you have staff trained in Team Teach or an equivalent?", error="Select yes if you have staff trained in Team Teach or an equivalent",
@@ -160,7 +116,7 @@ class ProfileForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["team_teach"] = _bool_initial(self.instance.team_teach)
             self.initial["send_suitable"] = _bool_initial(self.instance.send_suitable if self.instance.updated_at else None)
-        self.helper = gds_helper(
+        self.helper = helper(
             Fieldset("legal_name", "entity_type", "company_number", "charity_number", legend="Organisation", legend_size=Size.MEDIUM),
             Fieldset("overview", "address", "postcode", "website", "social_media", legend="About your provision", legend_size=Size.MEDIUM),
             Fieldset("contact_name", "contact_phone", "contact_email", legend="Named contact", legend_size=Size.MEDIUM),
@@ -197,7 +153,7 @@ class ProfileForm(forms.ModelForm):
         return data
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(ModelForm):
     registration_status = forms.ChoiceField(
         label="Are you registered with the DfE as an independent school?", widget=forms.RadioSelect,
         choices=[(RegistrationStatus.REGISTERED, "Yes, we are a registered independent school"),
@@ -215,7 +171,7 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ofsted_judgement"].choices = [("", "Select a judgement")] + list(OfstedJudgement.choices)
-        self.helper = gds_helper(Field.radios("registration_status", legend_size=Size.MEDIUM), "dfe_urn",
+        self.helper = helper(Field.radios("registration_status", legend_size=Size.MEDIUM), "dfe_urn",
                                  "ofsted_judgement", "ofsted_judged_on", submit="Save registration status")
 
     def clean(self):
@@ -232,7 +188,7 @@ class RegistrationForm(forms.ModelForm):
         return data
 
 
-class PupilGroupForm(forms.ModelForm):
+class PupilGroupForm(ModelForm):
     compulsory_school_age = yes_no_field("Are these pupils of compulsory school age?", error="Select yes if these pupils are of compulsory school age",
                                          help_text="From the term after their 5th birthday to the last Friday in June of year 11")
 
@@ -251,7 +207,7 @@ class PupilGroupForm(forms.ModelForm):
         self.fields["weekly_hours"].error_messages.update(required="Enter the hours a week", invalid="Enter a number of hours, like 12.5")
         for name in ("looked_after", "with_ehcp"):
             self.fields[name].error_messages["invalid"] = "Enter a whole number"
-        self.helper = gds_helper("description", "pupils", "weekly_hours", Field.radios("compulsory_school_age"),
+        self.helper = helper("description", "pupils", "weekly_hours", Field.radios("compulsory_school_age"),
                                  "looked_after", "with_ehcp", submit="Add pupils")
 
     def clean(self):
@@ -263,7 +219,7 @@ class PupilGroupForm(forms.ModelForm):
         return data
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(ModelForm):
     class Meta:
         model = ProviderSite
         fields = ["name", "address", "postcode"]
@@ -274,7 +230,7 @@ class SiteForm(forms.ModelForm):
         self.fields["name"].error_messages["required"] = "Enter the site name"
         self.fields["address"].error_messages["required"] = "Enter the site address"
         self.fields["postcode"].error_messages["required"] = "Enter the site postcode"
-        self.helper = gds_helper("name", "address", "postcode", submit="Add site")
+        self.helper = helper("name", "address", "postcode", submit="Add site")
 
     def clean_postcode(self):
         return " ".join(self.cleaned_data["postcode"].upper().split())
@@ -282,7 +238,7 @@ class SiteForm(forms.ModelForm):
 
 # --- Offer ---------------------------------------------------------------------------------
 
-class OfferForm(forms.ModelForm):
+class OfferForm(ModelForm):
     days = forms.MultipleChoiceField(label="Which days is it available?", choices=WEEKDAYS,
                                      widget=forms.CheckboxSelectMultiple,
                                      error_messages={"required": "Select at least one day"})
@@ -321,7 +277,7 @@ class OfferForm(forms.ModelForm):
             self.fields[name].error_messages["invalid"] = "Enter an amount in pounds, like 45 or 45.50"
         if self.instance.pk:
             self.initial["days"] = [code for code, _ in WEEKDAYS if getattr(self.instance, f"on_{code}")]
-        self.helper = gds_helper(
+        self.helper = helper(
             "title", "subject", "expected_outcome", "qualification", "qualification_level",
             Fieldset("full_time_weeks", "part_time_days", legend="Placement lengths", legend_size=Size.MEDIUM),
             Fieldset(Field.checkboxes("days", small=True), "session_start", "session_end", legend="When", legend_size=Size.MEDIUM),
@@ -349,7 +305,7 @@ class OfferForm(forms.ModelForm):
 
 # --- Documents -----------------------------------------------------------------------------
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(Form):
     kind = forms.ChoiceField(label="Which document is this?", choices=[("", "Select a document")] + list(DocumentKind.choices),
                              error_messages={"required": "Select which document this is"})
     file = forms.FileField(label="Upload the file", help_text="PDF, Word (DOCX), JPG or PNG, smaller than 10MB",
@@ -385,7 +341,7 @@ class DocumentUploadForm(forms.Form):
             fields.append("last_fire_drill_on")
             if self.fixed_kind is None:
                 self.fields["last_fire_drill_on"].label = "Date of the last fire drill (fire risk assessment only)"
-        self.helper = gds_helper(*fields, submit="Upload document")
+        self.helper = helper(*fields, submit="Upload document")
         self.helper.attrs = {"enctype": "multipart/form-data"}
 
     def clean_file(self):
@@ -424,7 +380,7 @@ class DocumentUploadForm(forms.Form):
 
 # --- Staff vetting register ----------------------------------------------------------------
 
-class StaffForm(forms.Form):
+class StaffForm(Form):
     full_name = forms.CharField(label="Full name", max_length=150, widget=text(20),
                                 error_messages={"required": "Enter the person's full name"})
     job_title = forms.CharField(label="Role", max_length=120, widget=text(20),
@@ -461,7 +417,7 @@ class StaffForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.today = today
-        self.helper = gds_helper(
+        self.helper = helper(
             Fieldset("full_name", "job_title", Field.radios("is_manager"), legend="Person", legend_size=Size.MEDIUM),
             Fieldset(Field.radios("dbs_enhanced"), "dbs_certificate_number", "dbs_issued_on", Field.radios("dbs_update_service"),
                      "dbs_status_checked_on", "barred_list_checked_on", "right_to_work_checked_on",
@@ -481,7 +437,7 @@ class StaffForm(forms.Form):
     def clean(self):
         data = super().clean()
         for name, field in self.fields.items():
-            if isinstance(field, DateInputField) and name != "left_on" and data.get(name) and data[name] > self.today:
+            if isinstance(field, DateField) and name != "left_on" and data.get(name) and data[name] > self.today:
                 self.add_error(name, f"{field.label} must be today or in the past")
         if data.get("dbs_enhanced"):
             if not data.get("dbs_certificate_number") and "dbs_certificate_number" not in self.errors:
@@ -495,7 +451,7 @@ class StaffForm(forms.Form):
         return data
 
 
-class KcsieConfirmForm(forms.Form):
+class KcsieConfirmForm(Form):
     job_title = forms.CharField(label="Your role", max_length=120, widget=text(20),
                                 error_messages={"required": "Enter your role"})
     confirm = forms.BooleanField(label="I confirm the statement above", error_messages={
@@ -503,7 +459,7 @@ class KcsieConfirmForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("job_title", Field.checkbox("confirm"), submit="Confirm")
+        self.helper = helper("job_title", Field.checkbox("confirm"), submit="Confirm")
 
 
 # --- Directory -----------------------------------------------------------------------------
@@ -512,7 +468,7 @@ REGISTRATION_FILTERS = [("", "Any"), ("registered", "Registered independent scho
                         ("unregistered", "Unregistered"), ("must_register", "Unregistered but must register")]
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(Form):
     q = forms.CharField(label="Search", required=False, max_length=100, widget=text(),
                         help_text="Name, postcode, course or qualification")
     area = forms.TypedChoiceField(label="Local authority area", required=False, coerce=int, empty_value=None)
@@ -526,16 +482,11 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "Any")] + [(a.pk, a.name) for a in areas]
-        helper = FormHelper()
-        helper.form_method = "get"
-        helper.label_size = Size.SMALL
-        helper.legend_size = Size.SMALL
-        helper.layout = Layout("q", "area", "subject", "registration", "status", Field.checkbox("send", small=True),
-                               Field.checkboxes("days", small=True), Button("apply", "Apply filters"))
-        self.helper = helper
+        self.helper = helper("q", "area", "subject", "registration", "status", Field.checkbox("send", small=True),
+                             Field.checkboxes("days", small=True), submit="Apply filters", method="get")
 
 
-class ProviderCreateForm(forms.Form):
+class ProviderCreateForm(Form):
     name = forms.CharField(label="Provider name", max_length=200, widget=text(),
                            error_messages={"required": "Enter the provider's name"})
     postcode = forms.CharField(label="Postcode", max_length=10, widget=text(10),
@@ -543,7 +494,7 @@ class ProviderCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Hidden("action", "create"), "name", "postcode", submit="Add new provider")
+        self.helper = helper(Hidden("action", "create"), "name", "postcode", submit="Add new provider")
         self.helper.form_id = "new-provider"
 
     def clean_postcode(self):
@@ -554,7 +505,7 @@ class ProviderCreateForm(forms.Form):
         return value
 
 
-class ListingStatusForm(forms.Form):
+class ListingStatusForm(Form):
     status = forms.ChoiceField(label="Status in your directory", widget=forms.RadioSelect, choices=[
         (ListingStatus.LISTED, "Listed — in the directory, not yet approved"),
         (ListingStatus.APPROVED, "Approved — meets the local authority's standards"),
@@ -563,10 +514,10 @@ class ListingStatusForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.radios("status", legend_size=Size.MEDIUM), submit="Save status")
+        self.helper = helper(Field.radios("status", legend_size=Size.MEDIUM), submit="Save status")
 
 
-class ProviderInviteForm(forms.Form):
+class ProviderInviteForm(Form):
     full_name = forms.CharField(label="Full name", max_length=150, widget=text(20),
                                 error_messages={"required": "Enter the person's full name"})
     email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
@@ -579,7 +530,7 @@ class ProviderInviteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("full_name", "email", Field.radios("role"), submit="Send invitation")
+        self.helper = helper("full_name", "email", Field.radios("role"), submit="Send invitation")
 
 
 # --- School suitability check --------------------------------------------------------------
@@ -589,7 +540,7 @@ OUTCOME_CHOICES = [(CheckOutcome.MET, "Met"), (CheckOutcome.NOT_MET, mark_safe("
                    (CheckOutcome.NOT_APPLICABLE, mark_safe("Not&nbsp;applicable"))]
 
 
-class SuitabilityForm(forms.Form):
+class SuitabilityForm(Form):
     """All of seed 002's checks on one page, grouped; each has an outcome and evidence.
     Saving part-way is allowed: sign-off checks that every item is answered."""
 
@@ -612,13 +563,8 @@ class SuitabilityForm(forms.Form):
                     self.initial[f"{item}_evidence"] = answer.evidence
                     self.fields[f"{item}_evidence"].help_text = f"Recorded {answer.checked_on:%-d %B %Y}"
                 layout += [Field.radios(f"{item}_outcome", legend_size=Size.SMALL, small=True, inline=True),
-                           f"{item}_evidence"]
-        helper = FormHelper()
-        helper.label_size = Size.SMALL
-        helper.legend_size = Size.SMALL
-        helper.layout = Layout(*layout, Div(Button("submit", "Save checks"),
-                                            Button.secondary("then", "Save and go to sign-off"), css_class="govuk-button-group"))
-        self.helper = helper
+                           textarea(self, f"{item}_evidence", 2)]
+        self.helper = helper(*layout, submit="Save checks", secondary=("then", "Save and go to sign-off"))
 
     def clean(self):
         data = super().clean()
@@ -632,7 +578,7 @@ class SuitabilityForm(forms.Form):
                 for item in SuitabilityItem.values}
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(Form):
     job_title = forms.CharField(label="Your role", max_length=120, widget=text(20),
                                 error_messages={"required": "Enter your role"})
     confirm = forms.BooleanField(
@@ -641,4 +587,4 @@ class SignOffForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("job_title", Field.checkbox("confirm"), submit="Sign off check")
+        self.helper = helper("job_title", Field.checkbox("confirm"), submit="Sign off check")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.forms import ConfirmForm
 from apcommission import clock
-from apcommission.forms import add_service_errors, posted
+from apcommission.forms import posted, render_form_page, service_errors
 from apcommission.uploads import serve_file
 from tenancy.models import AuditAction, Organisation
 from tenancy.permissions import org_view
@@ -72,13 +72,6 @@ def _today():
 
 
 
-def _form_page(request, form, *, heading, back_url, back_label="Back", caption="", intro="", template="providers/form_page.html", **extra):
-    return render(request, template, {
-        "form": form, "heading": heading, "back_url": back_url, "back_label": back_label,
-        "caption": caption or request.organisation.name, "intro": intro, **extra,
-    })
-
-
 def _pack_url(org):
     return reverse("providers:pack", kwargs={"org": org})
 
@@ -120,16 +113,13 @@ def _profile_section_edit(request, org, form_class, *, heading: str, intro: str,
                else selectors.profile_or_blank(provider=request.organisation))
     form = form_class(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.profile_update(profile=profile, data={f: form.cleaned_data[f] for f in form_class.Meta.fields},
                                     by=request.user, now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, saved)
             return redirect("providers:pack", org=org)
-    return _form_page(request, form, heading=heading, back_url=_pack_url(org),
-                      back_label="Back to your due-diligence pack", intro=intro)
+    return render_form_page(request, form, title=heading, back_url=_pack_url(org),
+                            back_label="Back to your due-diligence pack", intro=intro, caption=request.organisation.name)
 
 
 @manage_pack
@@ -152,17 +142,14 @@ def registration_edit(request, org):
 def pupil_group_add(request, org):
     form = PupilGroupForm(posted(request), instance=DeclaredPupilGroup(provider=request.organisation))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.pupil_group_add(provider=request.organisation, by=request.user, now=clock.now(), data={
                 f: form.cleaned_data[f] for f in PupilGroupForm.Meta.fields})
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "Pupils added. The registration check has been updated.")
             return redirect(_pack_url(org) + "#registration")
-    return _form_page(request, form, heading="Add pupils you teach", back_url=_pack_url(org) + "#registration",
-                      intro="Tell us about all the pupils you teach now, from every school and local authority, "
-                            "so the service can tell whether you need to register. No names are needed.")
+    return render_form_page(request, form, title="Add pupils you teach", back_url=_pack_url(org) + "#registration",
+                            intro="Tell us about all the pupils you teach now, from every school and local authority, "
+                                  "so the service can tell whether you need to register. No names are needed.", caption=request.organisation.name)
 
 
 def _remove_page(request, org, *, obj, what, service, back):
@@ -189,7 +176,7 @@ def site_add(request, org):
                           data={f: form.cleaned_data[f] for f in SiteForm.Meta.fields})
         messages.success(request, "Site added.")
         return redirect(_pack_url(org) + "#sites")
-    return _form_page(request, form, heading="Add a site", back_url=_pack_url(org) + "#sites")
+    return render_form_page(request, form, title="Add a site", back_url=_pack_url(org) + "#sites", caption=request.organisation.name)
 
 
 @manage_pack
@@ -212,16 +199,13 @@ def offer_edit(request, org, pk):
 def _offer_form(request, org, offer):
     form = OfferForm(posted(request), instance=offer)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.offer_save(provider=request.organisation, offer=offer if offer.pk else None,
                                 data=form.service_data(), by=request.user, now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "Course saved.")
             return redirect(_pack_url(org) + "#courses")
-    return _form_page(request, form, heading="Change course" if offer.pk else "Add a course or programme",
-                      back_url=_pack_url(org) + "#courses")
+    return render_form_page(request, form, title="Change course" if offer.pk else "Add a course or programme",
+                            back_url=_pack_url(org) + "#courses", caption=request.organisation.name)
 
 
 @manage_pack
@@ -246,14 +230,11 @@ def document_upload(request, org):
     form = DocumentUploadForm(posted(request), request.FILES if request.method == "POST" else None, kind=kind, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             services.document_upload(
                 provider=request.organisation, kind=data["kind"], uploaded=data["file"], issued_on=data["issued_on"],
                 review_on=data["review_on"], extra=form.extra(), by=request.user, now=clock.now(),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"{DocumentKind(data['kind']).label} uploaded.")
             return redirect(_pack_url(org) + "#documents")
     return _upload_page(request, org, form)
@@ -270,9 +251,9 @@ def _too_big(request) -> bool:
 
 def _upload_page(request, org, form):
     heading = f"Upload: {DocumentKind(form.fixed_kind).label}" if form.fixed_kind else "Upload a policy or certificate"
-    return _form_page(request, form, heading=heading, back_url=_pack_url(org) + "#documents",
-                      intro="Upload the current version once. Every school and local authority that commissions or "
-                            "lists you reads this copy, and each download is recorded.")
+    return render_form_page(request, form, title=heading, back_url=_pack_url(org) + "#documents",
+                            intro="Upload the current version once. Every school and local authority that commissions or "
+                                  "lists you reads this copy, and each download is recorded.", caption=request.organisation.name)
 
 
 @manage_pack
@@ -306,37 +287,31 @@ def staff_edit(request, org, pk):
 def _staff_form(request, org, staff):
     form = StaffForm(posted(request), today=_today(), instance=staff)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.staff_save(provider=request.organisation, staff=staff, data=form.cleaned_data,
                                 by=request.user, now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "Vetting register updated.")
             return redirect("providers:staff_list", org=org)
-    return _form_page(request, form, heading=f"Change {staff.full_name}" if staff else "Add a member of staff",
-                      back_url=reverse("providers:staff_list", kwargs={"org": org}),
-                      back_label="Back to the vetting register",
-                      intro="Only your organisation sees names and certificate numbers. Schools and local "
-                            "authorities see how many staff have each check, and whether it is current.")
+    return render_form_page(request, form, title=f"Change {staff.full_name}" if staff else "Add a member of staff",
+                            back_url=reverse("providers:staff_list", kwargs={"org": org}),
+                            back_label="Back to the vetting register",
+                            intro="Only your organisation sees names and certificate numbers. Schools and local "
+                                  "authorities see how many staff have each check, and whether it is current.", caption=request.organisation.name)
 
 
 @manage_pack
 def kcsie_confirm(request, org):
     form = KcsieConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.kcsie_confirm(provider=request.organisation, by=request.user,
                                    job_title=form.cleaned_data["job_title"], now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "Confirmation recorded. Schools and local authorities can see it.")
             return redirect("providers:staff_list", org=org)
-    return _form_page(request, form, heading="Confirm your staff checks meet KCSIE",
-                      back_url=reverse("providers:staff_list", kwargs={"org": org}),
-                      back_label="Back to the vetting register", statement=services.KCSIE_STATEMENT,
-                      template="providers/kcsie_confirm.html")
+    return render_form_page(request, form, title="Confirm your staff checks meet KCSIE",
+                            back_url=reverse("providers:staff_list", kwargs={"org": org}),
+                            back_label="Back to the vetting register", statement=services.KCSIE_STATEMENT,
+                            template="providers/kcsie_confirm.html", caption=request.organisation.name)
 
 
 # --- Directory (schools and LA officers) ----------------------------------------------------
@@ -422,12 +397,9 @@ def directory_add(request, org):
             messages.success(request, f"{provider.name} added to your directory.")
         return redirect("providers:directory_provider", org=org, provider_pk=provider.pk)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             listing = services.directory_provider_create(local_authority=la, by=request.user, now=clock.now(),
                                                          **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"{listing.provider.name} added to your directory. Invite someone from the provider to complete its profile.")
             return redirect("providers:provider_invite", org=org, provider_pk=listing.provider_id)
     return render(request, "providers/directory_add.html", {"form": form, "q": q, "matches": matches})
@@ -448,8 +420,8 @@ def listing_status(request, org, provider_pk):
         services.listing_status_set(listing=listing, status=form.cleaned_data["status"], by=request.user, now=clock.now())
         messages.success(request, f"{listing.provider.name}: status set to {ListingStatus(form.cleaned_data['status']).label.lower()}.")
         return redirect("providers:directory_provider", org=org, provider_pk=provider_pk)
-    return _form_page(request, form, heading=f"Status of {listing.provider.name}", caption="Your provider directory",
-                      back_url=reverse("providers:directory_provider", kwargs={"org": org, "provider_pk": provider_pk}))
+    return render_form_page(request, form, title=f"Status of {listing.provider.name}", caption="Your provider directory",
+                            back_url=reverse("providers:directory_provider", kwargs={"org": org, "provider_pk": provider_pk}))
 
 
 @manage_directory
@@ -460,18 +432,15 @@ def provider_invite(request, org, provider_pk):
         return render(request, "providers/invite_not_needed.html", {"listing": listing, "back_url": back})
     form = ProviderInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             invitation, _ = services.provider_admin_invite(
                 listing=listing, by=request.user, now=clock.now(), base_url=request.build_absolute_uri("/"),
                 ip_address=client_ip(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect(back)
-    return _form_page(request, form, heading=f"Invite someone from {listing.provider.name}", caption="Your provider directory",
-                      back_url=back, intro="They will keep the provider's profile and due-diligence pack, and can invite colleagues. "
-                                           "You can only do this while nobody from the provider is using the service.")
+    return render_form_page(request, form, title=f"Invite someone from {listing.provider.name}", caption="Your provider directory",
+                            back_url=back, intro="They will keep the provider's profile and due-diligence pack, and can invite colleagues. "
+                                                 "You can only do this while nobody from the provider is using the service.")
 
 
 # --- School suitability check ---------------------------------------------------------------
@@ -519,11 +488,8 @@ def suitability_signoff(request, org, provider_pk):
         problems = services.suitability_signoff_problems(check=draft, profile=selectors.profile_for(provider=provider))
     form = SignOffForm(posted(request), initial={"job_title": request.membership.job_title})
     if request.method == "POST" and not problems and form.is_valid():
-        try:
+        with service_errors(form):
             services.suitability_signoff(check=draft, by=request.user, job_title=form.cleaned_data["job_title"], now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Suitability check of {provider.name} signed off.")
             return redirect("providers:directory_provider", org=org, provider_pk=provider_pk)
     answers = list(SuitabilityCheckItem.objects.filter(suitability_check=draft)) if draft else []

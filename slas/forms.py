@@ -1,17 +1,23 @@
 from crispy_forms_gds.layout import Fieldset, Size
 from django import forms
 
-from apcommission.forms import gds_helper
+from apcommission.forms import (
+    Form,
+    ModelForm,
+    date_field,
+    helper,
+    hours_field,
+    money_field,
+    textarea,
+)
 from apcommission.uploads import SLA_VERIFY, UploadValidator
 from tenancy.models import Organisation
 from tenancy.roles import OrganisationKind
 
 from .models import ClauseTemplate, ServiceLevelAgreement
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
-
-class SLACreateForm(forms.Form):
+class SLACreateForm(Form):
     provider = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label="Provider",
         error_messages={"required": "Select the provider", "invalid_choice": "Select a provider from the list"},
@@ -30,16 +36,21 @@ class SLACreateForm(forms.Form):
             (pk, f"Your template: {t.name}") for pk, t in self.templates.items()
         ]
         self.fields["template"].initial = "default"
-        self.helper = gds_helper("provider", "template", submit="Create draft SLA")
+        self.helper = helper("provider", "template", submit="Create draft SLA")
 
     def chosen_template(self):
         return self.templates.get(self.cleaned_data["template"])
 
 
-class SLAScheduleForm(forms.ModelForm):
+class SLAScheduleForm(ModelForm):
     # The queryset is set per request (tenant models cannot be queried when the class is built).
     placements = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
                                                 label="Placements this SLA covers")
+    start_date = date_field("Start date")
+    end_date = date_field("End date")
+    hours_per_week = hours_field("Hours per week")
+    rate = money_field("Rate (£)")
+    estimated_total = money_field("Estimated total (£)", required=False)
 
     class Meta:
         model = ServiceLevelAgreement
@@ -64,7 +75,7 @@ class SLAScheduleForm(forms.ModelForm):
             "days_and_sessions": "For example, Tuesday and Thursday mornings, 9:00am to 12:30pm",
             "register_deadline_minutes": "The app escalates a register not received by then.",
         }
-        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT, "placements": forms.CheckboxSelectMultiple}
+        widgets = {"placements": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,13 +88,10 @@ class SLAScheduleForm(forms.ModelForm):
         ).select_related("pupil").order_by("pupil__last_name")
         self.fields["placements"].label_from_instance = lambda p: f"{p.pupil.first_name} {p.pupil.last_name} (P-{p.pk}, {p.get_state_display().lower()})"
         self.fields["placements"].required = False
-        for name in ("start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate"):
+        for name in ("days_and_sessions", "number_of_pupils"):
             self.fields[name].required = True
-            self.fields[name].error_messages["required"] = f"Enter the {self.fields[name].label.lower()}"
-        for name in ("hours_per_week", "number_of_pupils", "rate", "estimated_total", "payment_due_days",
-                     "register_deadline_minutes", "incidents_before_emergency_review", "visits_per_half_term"):
-            self.fields[name].widget.attrs.update({"class": "govuk-input--width-5", "inputmode": "decimal"})
-        self.helper = gds_helper(
+        self.fields["rate"].error_messages["required"] = "Enter the rate"
+        self.helper = helper(
             Fieldset("start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils",
                      "placements", legend="Provision", legend_size=Size.MEDIUM),
             Fieldset("rate", "rate_unit", "estimated_total", "invoicing_period", "payment_due_days",
@@ -96,7 +104,7 @@ class SLAScheduleForm(forms.ModelForm):
         )
 
 
-class ClauseForm(forms.Form):
+class ClauseForm(Form):
     heading = forms.CharField(label="Clause heading", max_length=200,
                               error_messages={"required": "Enter a heading for the clause"})
     body = forms.CharField(label="Clause text", widget=forms.Textarea(attrs={"rows": 6}),
@@ -107,10 +115,10 @@ class ClauseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("heading", "body", submit="Save clause")
+        self.helper = helper("heading", textarea(self, "body", 6), submit="Save clause")
 
 
-class SignForm(forms.Form):
+class SignForm(Form):
     typed_name = forms.CharField(label="Your full name", max_length=150,
                                  error_messages={"required": "Type your full name to sign"})
     position = forms.CharField(label="Your position", max_length=150,
@@ -124,47 +132,43 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["typed_name"].widget.attrs["autocomplete"] = "name"
         self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
-        self.helper = gds_helper("typed_name", "position", "confirm", submit="Sign agreement")
+        self.helper = helper("typed_name", "position", "confirm", submit="Sign agreement")
 
 
-class PolicyReceivedForm(forms.Form):
-    policy_received_on = forms.DateField(label="Date the provider's safeguarding policy was received",
-                                         widget=DATE_INPUT,
-                                         error_messages={"required": "Enter the date you received the policy",
-                                                         "invalid": "Enter a real date"})
+class PolicyReceivedForm(Form):
+    policy_received_on = date_field("Date the provider's safeguarding policy was received")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("policy_received_on", submit="Record policy received")
+        self.helper = helper("policy_received_on", submit="Record policy received")
 
 
-class TerminateForm(forms.Form):
-    terminated_on = forms.DateField(label="Date the SLA ends", widget=DATE_INPUT,
-                                    error_messages={"required": "Enter the date the SLA ends", "invalid": "Enter a real date"})
+class TerminateForm(Form):
+    terminated_on = date_field("Date the SLA ends")
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "Enter the reason for ending the SLA"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("terminated_on", "reason", submit="End the SLA")
+        self.helper = helper("terminated_on", textarea(self, "reason", 4), submit="End the SLA")
 
 
-class SaveTemplateForm(forms.Form):
+class SaveTemplateForm(Form):
     name = forms.CharField(label="Template name", max_length=120,
                            error_messages={"required": "Enter a name for the template"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("name", submit="Save as template")
+        self.helper = helper("name", submit="Save as template")
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     document = forms.FileField(label="Upload the PDF", help_text="The file is checked and not kept.",
                                error_messages={"required": "Choose the PDF file to check"},
                                validators=[UploadValidator(SLA_VERIFY.key)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper("document", submit="Check the PDF")
+        self.helper = helper("document", submit="Check the PDF")
         self.helper.form_tag = True
         self.helper.attrs = {"enctype": "multipart/form-data"}

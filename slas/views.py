@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ConfirmForm
 from apcommission import clock, uploads
-from apcommission.forms import add_service_errors, posted
+from apcommission.forms import posted, render_form_page, service_errors
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
 from tenancy.roles import Capability
@@ -49,6 +49,15 @@ def _to_detail(org, sla):
     return redirect("slas:detail", org=org, pk=sla.pk)
 
 
+def _detail_url(org, sla) -> str:
+    return reverse("slas:detail", kwargs={"org": org, "pk": sla.pk})
+
+
+def _sla_page(org, sla) -> dict:
+    """The back link every SLA question page shares."""
+    return {"back_url": _detail_url(org, sla), "back_label": "Back to the SLA"}
+
+
 @org_view(Capability.VIEW_AGREEMENTS)
 def sla_list_view(request, org):
     return render(request, "slas/list.html", {"slas": selectors.sla_list(request.membership)})
@@ -58,15 +67,15 @@ def sla_list_view(request, org):
 def sla_create_view(request, org):
     form = SLACreateForm(posted(request), school=request.organisation)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             sla = services.sla_create(school=request.organisation, provider=form.cleaned_data["provider"],
                                       created_by=request.user, now=clock.now(), template=form.chosen_template())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Draft SLA {sla.reference} created. Complete the schedule, then send it.")
             return redirect("slas:schedule", org=org, pk=sla.pk)
-    return render(request, "slas/create.html", {"form": form})
+    return render_form_page(request, form, title="Draft a service level agreement",
+                            back_url=reverse("slas:list", kwargs={"org": org}), back_label="Back to SLAs",
+                            intro="Choose a provider from your local authority's directory. You can edit every clause "
+                                  "before you send the SLA for signature.")
 
 
 @org_view(Capability.VIEW_AGREEMENTS)
@@ -100,14 +109,14 @@ def sla_schedule_view(request, org, pk):
     sla = _sla(request, pk)
     form = SLAScheduleForm(posted(request), instance=sla)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.sla_update_schedule(sla=sla, data=form.cleaned_data, now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "Schedule saved.")
             return _to_detail(org, sla)
-    return render(request, "slas/schedule.html", {"form": form, "sla": sla})
+    return render_form_page(request, form, title="Schedule of provision", **_sla_page(org, sla),
+                            caption=f"{sla.reference} version {sla.version} with {sla.provider.name}",
+                            warning="" if sla.status == "draft" else
+                            "Saving changes cancels the signatures given so far. The SLA must be sent and signed again.")
 
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
@@ -116,14 +125,14 @@ def sla_clause_view(request, org, pk, clause_pk):
     clause = get_object_or_404(SLAClause, sla=sla, pk=clause_pk)
     form = ClauseForm(posted(request), initial={"heading": clause.heading, "body": clause.body})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.sla_update_clause(sla=sla, clause=clause, now=clock.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Clause “{clause.heading}” saved.")
             return HttpResponseRedirect(reverse("slas:detail", kwargs={"org": org, "pk": sla.pk}) + f"#clause-{clause.pk}")
-    return render(request, "slas/clause.html", {"form": form, "sla": sla, "clause": clause})
+    return render_form_page(request, form, title=f"Edit clause: {clause.heading}",
+                            back_url=_detail_url(org, sla) + f"#clause-{clause.pk}", back_label="Back to the SLA",
+                            caption=f"{sla.reference} · {clause.section}",
+                            warning="" if sla.status == "draft" else "Saving changes cancels the signatures given so far.")
 
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
@@ -145,15 +154,14 @@ def sla_sign_view(request, org, pk):
     sla = _sla(request, pk)
     form = SignForm(posted(request), initial={"position": request.membership.job_title})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.sla_sign(sla=sla, membership=request.membership, now=clock.now(), ip_address=client_ip(request),
                               typed_name=form.cleaned_data["typed_name"], position=form.cleaned_data["position"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "You have signed the SLA.")
             return _to_detail(org, sla)
-    return render(request, "slas/sign.html", {"form": form, "sla": sla, "content_hash": sla.content_hash})
+    return render_form_page(request, form, title=f"Sign {sla.reference} for {request.organisation.name}",
+                            **_sla_page(org, sla), caption=f"{sla.reference} version {sla.version}",
+                            template="slas/sign.html", sla=sla, content_hash=sla.content_hash)
 
 
 @org_view(Capability.REPORT_SAFEGUARDING)
@@ -163,16 +171,19 @@ def sla_safeguarding_view(request, org, pk):
     form = PolicyReceivedForm(posted(request)) if is_school else ConfirmForm(
         posted(request), submit="Acknowledge as safeguarding lead")
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.sla_acknowledge_safeguarding(
                 sla=sla, membership=request.membership, now=clock.now(),
                 policy_received_on=form.cleaned_data.get("policy_received_on"))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "Recorded.")
             return _to_detail(org, sla)
-    return render(request, "slas/safeguarding.html", {"form": form, "sla": sla, "is_school": is_school})
+    return render_form_page(
+        request, form, **_sla_page(org, sla), caption=sla.reference,
+        title="Record that you received the provider's safeguarding policy" if is_school
+        else "Acknowledge the SLA as safeguarding lead",
+        intro=f"Keep a copy of {sla.provider.name}'s safeguarding and child protection policy with the SLA." if is_school
+        else f"You confirm that you have read the safeguarding clauses and will tell {sla.school.name}'s designated "
+             "safeguarding lead of any concern immediately.")
 
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
@@ -194,15 +205,13 @@ def sla_terminate_view(request, org, pk):
     sla = _sla(request, pk)
     form = TerminateForm(posted(request), initial={"terminated_on": clock.today()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.sla_terminate(sla=sla, on=form.cleaned_data["terminated_on"], reason=form.cleaned_data["reason"],
                                    by=request.user, now=clock.now())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "The SLA has been ended.")
             return _to_detail(org, sla)
-    return render(request, "slas/terminate.html", {"form": form, "sla": sla})
+    return render_form_page(request, form, title=f"End the SLA with {sla.provider.name}", **_sla_page(org, sla),
+                            caption=sla.reference)
 
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
@@ -210,10 +219,14 @@ def sla_save_template_view(request, org, pk):
     sla = _sla(request, pk)
     form = SaveTemplateForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        template = services.template_save_from_sla(sla=sla, name=form.cleaned_data["name"], now=clock.now())
-        messages.success(request, f"Saved as your template “{template.name}”.")
-        return _to_detail(org, sla)
-    return render(request, "slas/save_template.html", {"form": form, "sla": sla})
+        with service_errors(form):
+            template = services.template_save_from_sla(sla=sla, name=form.cleaned_data["name"], now=clock.now())
+            messages.success(request, f"Saved as your template “{template.name}”.")
+            return _to_detail(org, sla)
+    return render_form_page(request, form, title="Save these clauses as your template", **_sla_page(org, sla),
+                            caption=sla.reference,
+                            intro="Next time you draft an SLA you can start from these clauses instead of the "
+                                  "standard ones.")
 
 
 @org_view(Capability.VIEW_FINANCE)

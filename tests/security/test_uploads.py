@@ -89,7 +89,7 @@ FIELD_IDS = [f"{cls.__module__}.{cls.__qualname__}.{name}" for cls, name, _ in F
 
 
 def test_the_walk_finds_the_known_upload_fields():
-    assert {"providers.forms.DocumentUploadForm.file", "placements.forms.ParentalAgreementForm.signed_copy",
+    assert {"providers.forms.DocumentUploadForm.file", "placements.forms.lifecycle.ParentalAgreementForm.signed_copy",
             "slas.forms.VerifyForm.document"} <= set(FIELD_IDS)
 
 
