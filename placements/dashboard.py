@@ -143,18 +143,15 @@ FIGURES = {
 }
 
 
-def _todos(request: Request) -> list[tuple[Todo, str]]:
-    """The kinds of work this member can do here (they can open the page where it is done)."""
-    todos = []
-    for todo in TODOS.get(request.kind, ()):
-        # Any placement id resolves the same view: check the page with a placeholder.
-        if request.link(todo.viewname, pk=0) is not None:
-            todos.append((todo, todo.viewname))
-    return todos
+def _todos(request: Request) -> list[Todo]:
+    """The kinds of work this member can do here: those whose page their role can open (any
+    placement id resolves the same view, so a placeholder checks it)."""
+    return [todo for todo in TODOS.get(request.kind, ()) if request.link(todo.viewname, pk=0) is not None]
 
 
-def _attention(request: Request, todos, counts) -> list[Attention]:
-    wanted = [t for t, _ in todos if counts.get(t.queue)]
+def _attention(request: Request, todos: list[Todo], counts: dict[str, int]) -> list[Attention]:
+    """Up to ATTENTION_PER_KIND placements of each kind of work (one query), then "See all N"."""
+    wanted = [t for t in todos if counts.get(t.queue)]
     if not wanted:
         return []
     on = request.today
@@ -185,6 +182,18 @@ def _attention(request: Request, todos, counts) -> list[Attention]:
     return items
 
 
+# The same figure, worded for whom it is about (the number is the same queue everywhere).
+OWN_LABELS = {
+    (K.PROVIDER, "in_ap"): "Pupils in alternative provision with you",
+    (K.PROVIDER, "awaiting_provider"): "Referrals awaiting your answer",
+    (K.LOCAL_AUTHORITY, "in_ap"): "Children in alternative provision in your area",
+}
+
+
+def _label(request: Request, name: str) -> str:
+    return OWN_LABELS.get((request.kind, name), QUEUES[name].label)
+
+
 def _figure_url(request: Request, name: str) -> str | None:
     """The list a figure counts: the LA's children-in-AP list, else the placement list's queue."""
     if request.kind == K.LOCAL_AUTHORITY:
@@ -204,10 +213,10 @@ class PlacementsPanel(Panel):
     def build(self, request: Request) -> PanelResult | None:
         todos = _todos(request)
         shown = {n: url for n in FIGURES.get(request.kind, ()) if (url := _figure_url(request, n))}
-        names = [t.queue for t, _ in todos]
+        names = [t.queue for t in todos]
         counts = queue_counts(names + [n for n in shown if n not in names], on=request.today)
         result = PanelResult(title="Referrals and placements", attention=_attention(request, todos, counts),
-                             figures=[Figure(QUEUES[n].label, counts[n], url) for n, url in shown.items()])
+                             figures=[Figure(_label(request, n), counts[n], url) for n, url in shown.items()])
         refer = request.link("placements:referral_start")
         if refer:
             result.actions.append(Attention("Refer a pupil", refer))

@@ -6,7 +6,16 @@ One query whatever the number of SLAs: the SLAs that need this member, and the c
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    Window,
+)
 
 from apcommission.dashboards import Attention, Panel, PanelResult, Request, figure, register
 from tenancy.roles import Capability as C

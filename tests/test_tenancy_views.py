@@ -40,9 +40,9 @@ def test_navigation_follows_the_role(world, login):
 def test_dashboards_have_real_empty_states(world, login):
     for kind, role, text in [
         (K.SCHOOL, Role.AP_LEAD, "Pupils on roll"),
-        (K.PROVIDER, Role.PROVIDER_MANAGER, "Referrals waiting for your answer"),
-        (K.LOCAL_AUTHORITY, Role.AP_OFFICER, "Providers in your directory"),
-        (K.TRUST, Role.TRUST_EXECUTIVE, "Schools in the trust"),
+        (K.PROVIDER, Role.PROVIDER_MANAGER, "Referrals awaiting your answer"),
+        (K.LOCAL_AUTHORITY, Role.AP_OFFICER, "Providers in the directory"),
+        (K.TRUST, Role.TRUST_EXECUTIVE, "Pupils on roll by school"),
     ]:
         html = login(world.user(kind, role)).get(f"/o/{world.org(kind).slug}/").content.decode()
         assert text in html, (kind, role)

@@ -1,0 +1,98 @@
+"""What each dashboard says and offers, on the two-sided test world: the things a person would
+notice (a missing "to do", a count that promises more than the list, a link that ends in 403)."""
+
+from __future__ import annotations
+
+import inspect
+
+from django.urls import reverse
+
+from apcommission import dashboards
+from apcommission.dashboards import link, registered_panels
+from placements.factories import PupilFactory, placement_in_state
+from slas import services as sla_services
+from slas.factories import signed_sla
+from tenancy.roles import OrganisationKind as K
+from tenancy.roles import Role as R
+from tenancy.scoping import scope, scopes_disabled
+from tests.conftest import WORLD_NOW
+
+from .conftest import read_dashboard
+
+
+def _dashboard(client, world, kind, role):
+    member = world.member(kind, role)
+    client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+    return read_dashboard(client, member)
+
+
+def test_each_app_contributes_its_panels_and_the_project_package_imports_none_of_them():
+    keys = {panel.key for panel in registered_panels()}
+    assert {"placements", "pupils", "slas", "provider_pack", "directory", "notifications"} <= keys
+    source = inspect.getsource(dashboards)
+    for app in ("placements", "providers", "slas", "notifications"):
+        assert f"from {app}" not in source and f"import {app}" not in source
+    assert "OrganisationKind" not in source, "no `if kind == ...` in the project package"
+
+
+def test_links_only_to_pages_the_role_can_open(world):
+    school = world.org(K.SCHOOL)
+    assert link(world.member(K.SCHOOL, R.HEADTEACHER), "placements:referral_decision", pk=1)
+    assert link(world.member(K.SCHOOL, R.AP_LEAD), "placements:referral_decision", pk=1) is None
+    assert link(world.member(K.SCHOOL, R.FINANCE), "slas:create") is None
+    assert link(world.member(K.SCHOOL, R.AP_LEAD), "slas:create") == reverse("slas:create", kwargs={"org": school.slug})
+    assert link(world.member(K.PROVIDER, R.PROVIDER_MANAGER), "placements:referral_start") is None
+
+
+def test_the_ap_lead_can_refer_a_pupil_and_finance_is_offered_nothing_it_cannot_open(world, client):
+    lead = _dashboard(client, world, K.SCHOOL, R.AP_LEAD)
+    assert ("Refer a pupil", reverse("placements:referral_start", kwargs={"org": world.org(K.SCHOOL).slug})) in lead.actions
+    finance = _dashboard(client, world, K.SCHOOL, R.FINANCE)
+    assert finance.actions == []
+    assert [label for label, _, _ in finance.figures] == ["Service level agreements"]
+    assert "Pupils in alternative provision" not in finance.html  # not "0" where the AP lead sees the real number
+
+
+def test_the_headteacher_is_asked_to_decide_only_referrals_sent_to_them(world, client):
+    school, provider = world.org(K.SCHOOL), world.org(K.PROVIDER)
+    with scopes_disabled():
+        sent = PupilFactory(school=school, first_name="Sent", last_name="Pupil")
+        placement_in_state(pupil=sent, provider=provider, state="draft", submitted=True, now=WORLD_NOW)
+        unsent = PupilFactory(school=school, first_name="Unsent", last_name="Pupil")
+        placement_in_state(pupil=unsent, provider=provider, state="draft", now=WORLD_NOW)
+    head = _dashboard(client, world, K.SCHOOL, R.HEADTEACHER)
+    assert [text for text, _ in head.attention if text.startswith("Decide")] == ["Decide on the referral for Sent Pupil"]
+    figures = {label: value for label, value, _ in head.figures}
+    assert figures["Referrals awaiting the headteacher's decision"] == 1
+    # The AP lead, who cannot decide, is not asked to.
+    lead = _dashboard(client, world, K.SCHOOL, R.AP_LEAD)
+    assert not [text for text, _ in lead.attention if text.startswith("Decide")]
+
+
+def test_the_provider_safeguarding_lead_is_told_about_an_sla_awaiting_their_acknowledgement(world, client):
+    sla = signed_sla(school_member=world.member(K.SCHOOL, R.AP_LEAD),
+                     provider_member=world.member(K.PROVIDER, R.PROVIDER_MANAGER), now=WORLD_NOW)
+    dsl = world.member(K.PROVIDER, R.PROVIDER_DSL)
+    board = _dashboard(client, world, K.PROVIDER, R.PROVIDER_DSL)
+    expected = reverse("slas:safeguarding", kwargs={"org": world.org(K.PROVIDER).slug, "pk": sla.pk})
+    assert [href for text, href in board.attention if text.startswith("Acknowledge")] == [expected]
+
+    with scope(organisation=dsl.organisation):
+        sla_services.sla_acknowledge_safeguarding(sla=sla, membership=dsl, now=WORLD_NOW)
+    board = _dashboard(client, world, K.PROVIDER, R.PROVIDER_DSL)
+    assert not [text for text, _ in board.attention if text.startswith("Acknowledge")]
+
+
+def test_the_la_officer_is_asked_to_review_providers_not_yet_approved(world, client):
+    board = _dashboard(client, world, K.LOCAL_AUTHORITY, R.AP_OFFICER)
+    directory = reverse("providers:directory", kwargs={"org": world.org(K.LOCAL_AUTHORITY).slug})
+    assert ("Review 1 provider listed but not yet approved", f"{directory}?status=listed") in board.attention
+    figures = {label: href for label, _, href in board.figures}
+    assert figures["Providers in the directory"] == directory
+    assert all(href for href in figures.values()), "every LA figure links to its list"
+
+
+def test_an_empty_attention_list_says_so(world, client):
+    board = _dashboard(client, world, K.TRUST, R.ORG_ADMIN)
+    assert board.attention == []
+    assert "Nothing needs your attention now." in board.html
