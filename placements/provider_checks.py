@@ -1,8 +1,8 @@
-"""The provider directory's rules, as the placements app uses them.
+"""The provider directory's facts and rules, as the placements app uses them.
 
-`providers.rules.registration_required` and `providers.selectors.suitability_signoff_current` are
-written in the providers app; they are imported when called so the two apps can be built in
-parallel. Tests replace these adapter functions, never the providers app itself.
+Everything here goes through `providers.api` (the providers app's public read API); reads across
+tenants go through `placements.cross_tenant`, which returns yes/no facts and counts only. Tests may
+replace these adapter functions, never the providers app itself.
 """
 
 from __future__ import annotations
@@ -11,32 +11,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tenancy.scoping import scopes_disabled
+from providers import api as providers_api
+
+from . import cross_tenant
 
 
 def suitability_current(*, school, provider, on: dt.date) -> bool:
     """Has the school a current suitability sign-off for the provider? (provider directory issue)"""
-    from providers.selectors import suitability_signoff_current
-
-    with scopes_disabled():  # a read about one school–provider pair, whatever scope the caller is in
-        return bool(suitability_signoff_current(school=school, provider=provider, on=on))
+    return cross_tenant.suitability_current(school=school, provider=provider, on=on)
 
 
 def provider_is_registered(provider) -> bool:
-    """Is the provider a registered school (independent school, PRU, AP academy)?
-
-    Uses `providers.selectors.provider_is_registered` when the directory defines it; until then a
-    provider counts as unregistered, the safe reading for non-school AP.
-    """
-    try:
-        from providers import selectors
-    except ImportError:
-        return False
-    check = getattr(selectors, "provider_is_registered", None)
-    if check is None:
-        return False
-    with scopes_disabled():
-        return bool(check(provider=provider))
+    """Is the provider a registered school (independent school, PRU, AP academy)?"""
+    return cross_tenant.provider_is_registered(provider=provider)
 
 
 @dataclass(frozen=True)
@@ -45,6 +32,7 @@ class RegistrationCheck:
     registered: bool
     required_without_this: bool
     reasons: list[str] = field(default_factory=list)
+    figures: providers_api.RegistrationFigures | None = None  # with this placement: the directory's numbers
 
     @property
     def blocking(self) -> bool:
@@ -52,57 +40,29 @@ class RegistrationCheck:
         return self.required and not self.registered
 
 
-def registration_check(*, provider, loads: list[dict], this_load: dict) -> RegistrationCheck:
-    """Evaluate the directory's registration rule with and without the placement being agreed.
-
-    `loads` are the provider's other pupils; each load is a dict of PupilLoad's fields.
-    """
-    from providers.rules import PupilLoad, registration_required
-
-    def assess(rows):
-        return registration_required([PupilLoad(**{**row, "weekly_hours": Decimal(row["weekly_hours"])})
-                                      for row in rows])
-
-    with_this = assess([*loads, this_load])
-    without = assess(loads)
+def registration_check(*, provider, on: dt.date, placement_id: int | None, pupil_id: int,
+                       weekly_hours: Decimal) -> RegistrationCheck:
+    """The directory's registration test for the provider with and without this placement at
+    `weekly_hours` a week: the same figures the directory shows (providers.api.registration_figures),
+    counted across every school by placements.cross_tenant."""
+    without = cross_tenant.registration_figures(provider=provider, on=on, exclude_placement_id=placement_id)
+    with_this = cross_tenant.registration_figures(provider=provider, on=on, exclude_placement_id=placement_id,
+                                                  add_pupil_id=pupil_id, add_hours=Decimal(weekly_hours))
     return RegistrationCheck(
-        required=bool(with_this.required), registered=provider_is_registered(provider),
-        required_without_this=bool(without.required), reasons=[str(r) for r in getattr(with_this, "reasons", [])],
+        required=with_this.assessment.required, registered=provider_is_registered(provider),
+        required_without_this=without.assessment.required, reasons=list(with_this.assessment.reasons),
+        figures=with_this,
     )
 
 
 def providers_for_referral(school):
-    """Providers a school may refer to: those its LA lists first (approved, then listed), then
-    active providers its LA does not list. Providers its LA has suspended are left out.
-
-    Runs in the school's scope: the scoping layer shows a school its own LA's listings only."""
-    from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
-
-    from providers.models import ListingStatus, ProviderListing
-    from tenancy.models import Organisation
-    from tenancy.roles import OrganisationKind
-
-    status = Subquery(ProviderListing.objects.filter(provider=OuterRef("pk")).values("status")[:1])
-    return (
-        Organisation.objects.filter(kind=OrganisationKind.PROVIDER, is_active=True)
-        .annotate(la_listing=status)
-        .filter(Q(la_listing__isnull=True) | ~Q(la_listing=ListingStatus.SUSPENDED))
-        .annotate(la_order=Case(When(la_listing=ListingStatus.APPROVED, then=Value(0)),
-                                When(la_listing=ListingStatus.LISTED, then=Value(1)),
-                                default=Value(2), output_field=IntegerField()))
-        .order_by("la_order", "name")
-    )
+    """Providers a school may refer to (its LA's listed providers first; suspended ones left out)."""
+    return providers_api.providers_for_referral(school)
 
 
 def suspended_for(*, school, provider) -> bool:
     """Has the school's LA suspended the provider ("schools should not commission new places")?"""
-    from providers.models import ListingStatus, ProviderListing
-
-    if not school.local_authority_id:
-        return False
-    with scopes_disabled():  # one school–provider pair, whatever scope the caller is in
-        return ProviderListing.objects.filter(local_authority_id=school.local_authority_id, provider=provider,
-                                              status=ListingStatus.SUSPENDED).exists()
+    return cross_tenant.suspended_for(school=school, provider=provider)
 
 
 SUSPENDED_MESSAGE = ("{provider} has been suspended by {la}: schools should not commission new places there. "

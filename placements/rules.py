@@ -101,22 +101,46 @@ def _last_friday_of_june(year: int) -> dt.date:
     return day - dt.timedelta(days=(day.weekday() - 4) % 7)
 
 
+def _compulsory_from(date_of_birth: dt.date) -> dt.date:
+    try:
+        fifth = date_of_birth.replace(year=date_of_birth.year + 5)
+    except ValueError:  # 29 February
+        fifth = dt.date(date_of_birth.year + 5, 3, 1)
+    prescribed = [dt.date(fifth.year, 3, 31), dt.date(fifth.year, 8, 31), dt.date(fifth.year, 12, 31)]
+    return next(d for d in prescribed if d >= fifth)
+
+
+def _compulsory_until(date_of_birth: dt.date) -> dt.date:
+    # The school year (1 Sep–31 Aug) containing the 16th birthday ends in June of the next calendar
+    # year when the birthday falls from September to December.
+    leaving_year = date_of_birth.year + 16 + (1 if date_of_birth.month >= 9 else 0)
+    return _last_friday_of_june(leaving_year)
+
+
 def compulsory_school_age(date_of_birth: dt.date, on: dt.date) -> bool:
     """Of compulsory school age on `on` (Education Act 1996 s8).
 
     From the prescribed day (31 Dec, 31 Mar or 31 Aug) on or after the 5th birthday, until the
     last Friday in June of the school year in which the child turns 16.
     """
-    try:
-        fifth = date_of_birth.replace(year=date_of_birth.year + 5)
-    except ValueError:  # 29 February
-        fifth = dt.date(date_of_birth.year + 5, 3, 1)
-    prescribed = [dt.date(fifth.year, 3, 31), dt.date(fifth.year, 8, 31), dt.date(fifth.year, 12, 31)]
-    starts = next(d for d in prescribed if d >= fifth)
-    # The school year (1 Sep–31 Aug) containing the 16th birthday ends in June of the next calendar
-    # year when the birthday falls from September to December.
-    leaving_year = date_of_birth.year + 16 + (1 if date_of_birth.month >= 9 else 0)
-    return starts <= on <= _last_friday_of_june(leaving_year)
+    return _compulsory_from(date_of_birth) <= on <= _compulsory_until(date_of_birth)
+
+
+def compulsory_school_age_births(on: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates of birth (first, last) of the pupils of compulsory school age on `on`, so that a
+    database query can count them: both ends of `compulsory_school_age` move later as the date of
+    birth does, so the pupils of compulsory age are exactly those born in one unbroken range."""
+
+    def first_true(lo: dt.date, hi: dt.date, test) -> dt.date:  # earliest day in [lo, hi] passing a monotone test
+        while lo < hi:
+            mid = lo + (hi - lo) // 2
+            lo, hi = (lo, mid) if test(mid) else (mid + dt.timedelta(days=1), hi)
+        return lo
+
+    earliest, latest = on - dt.timedelta(days=366 * 18), on
+    first = first_true(earliest, latest, lambda dob: _compulsory_until(dob) >= on)
+    last = first_true(earliest, latest + dt.timedelta(days=1), lambda dob: _compulsory_from(dob) > on) - dt.timedelta(days=1)
+    return first, last
 
 
 # --- Initial assessment, destinations ---------------------------------------------------------

@@ -6,10 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 
 from tenancy.roles import OrganisationKind as K
-from tenancy.scoping import scopes_disabled
 from tenancy.selectors import count_by
 from tenancy.visibility import (
     NOBODY,
@@ -464,14 +463,11 @@ def agreement_view(agreement: CommissioningAgreement, reader: Reader) -> Agreeme
 
 
 def other_placement_hours(placement: Placement) -> Decimal:
-    """Hours a week of the pupil's other agreed or running placements (any provider).
+    """Hours a week of the pupil's other agreed or running placements (any provider): a total read
+    across tenants (placements.cross_tenant), never which other providers they are."""
+    from .cross_tenant import other_placement_hours as total
 
-    Read across tenants: a provider sees the total, never which other providers they are.
-    """
-    with scopes_disabled():
-        total = (Placement.objects.filter(pupil_id=placement.pupil_id, state__in=COMMITTED_STATES)
-                 .exclude(pk=placement.pk).aggregate(h=Sum("weekly_hours"))["h"])
-    return total or Decimal("0")
+    return total(pupil_id=placement.pupil_id, exclude_placement_id=placement.pk)
 
 
 def full_time_for(placement: Placement, agreement: CommissioningAgreement) -> rules.FullTimeCheck:
@@ -482,45 +478,14 @@ def full_time_for(placement: Placement, agreement: CommissioningAgreement) -> ru
     )
 
 
-def registration_loads(*, provider, exclude_placement_id: int | None, on: dt.date) -> list[dict]:
-    """The provider's pupils and their hours there, across every school (for the registration test).
-
-    A cross-tenant read by design: the test counts all the provider's pupils. Only the four facts
-    the rule needs leave this function.
-    """
-    with scopes_disabled():
-        rows = list(
-            Placement.objects.filter(provider=provider, state__in=COMMITTED_STATES)
-            .exclude(pk=exclude_placement_id)
-            .values("pupil_id", "pupil__date_of_birth", "pupil__sensitive__looked_after",
-                    "pupil__sensitive__sen_provision")
-            .annotate(hours=Sum("weekly_hours"))
-        )
-    return [_load(row["hours"], row["pupil__date_of_birth"], row["pupil__sensitive__looked_after"],
-                  row["pupil__sensitive__sen_provision"], on=on) for row in rows]
-
-
-def _load(hours, date_of_birth, looked_after, sen_provision, *, on: dt.date) -> dict:
-    return {
-        "weekly_hours": Decimal(hours or 0),
-        "compulsory_school_age": rules.compulsory_school_age(date_of_birth, on),
-        "looked_after": bool(looked_after) and looked_after != "no",
-        "has_ehcp": sen_provision == "ehcp",
-    }
-
-
 def registration_for(placement: Placement, agreement: CommissioningAgreement, *, on: dt.date):
-    """The directory's registration test for the provider if this agreement goes ahead."""
+    """The directory's registration test for the provider if this agreement goes ahead (the same
+    figures the directory shows; counted across schools by placements.cross_tenant)."""
     from . import provider_checks
 
-    with scopes_disabled():
-        sensitive = PupilSensitive.objects.filter(pupil_id=placement.pupil_id).values(
-            "looked_after", "sen_provision").first() or {}
-        pupil = Pupil.objects.values("date_of_birth").get(pk=placement.pupil_id)
-    this = _load(rules.weekly_hours(agreement.sessions.all()), pupil["date_of_birth"],
-                 sensitive.get("looked_after"), sensitive.get("sen_provision"), on=on)
-    loads = registration_loads(provider=placement.provider, exclude_placement_id=placement.pk, on=on)
-    return provider_checks.registration_check(provider=placement.provider, loads=loads, this_load=this)
+    return provider_checks.registration_check(provider=placement.provider, on=on, placement_id=placement.pk,
+                                              pupil_id=placement.pupil_id,
+                                              weekly_hours=rules.weekly_hours(agreement.sessions.all()))
 
 
 def agreement_problems(*, placement: Placement, agreement: CommissioningAgreement, on: dt.date) -> list[str]:
@@ -547,13 +512,12 @@ def agreement_problems(*, placement: Placement, agreement: CommissioningAgreemen
 
 def schools_commissioning(*, provider):
     """Schools with an agreed or running placement at `provider` (to tell them about the provider's
-    expired documents). Cross-tenant by design: only school organisations leave this function."""
+    expired documents): school organisations only, from ids read by placements.cross_tenant."""
     from tenancy.models import Organisation
 
-    with scopes_disabled():
-        school_ids = list(Placement.objects.filter(provider=provider, state__in=COMMITTED_STATES)
-                          .values_list("school_id", flat=True).distinct())
-    return Organisation.objects.filter(pk__in=school_ids, is_active=True).order_by("name")
+    from .cross_tenant import commissioning_school_ids
+
+    return Organisation.objects.filter(pk__in=commissioning_school_ids(provider=provider), is_active=True).order_by("name")
 
 
 # --- Dashboards ---------------------------------------------------------------------------

@@ -57,18 +57,25 @@ class RegistrationAssessment:
                 f"{'s' if self.full_time_pupils != 1 else ''}, none looked after or with an EHC plan")
 
 
-def registration_required(
-    pupils: Iterable[PupilLoad], *, full_time_hours: Decimal | None = None, pupil_threshold: int | None = None,
-) -> RegistrationAssessment:
-    """Would a provider teaching these pupils need to register as an independent school?
+@dataclass(frozen=True)
+class PupilCounts:
+    """How many pupils of compulsory school age a provider teaches, as the registration test counts
+    them: full time (more than the full-time hours), of those looked after or with an EHC plan, and
+    part time. Numbers only, so counts from several sources (placements the service knows, pupils
+    the provider declares) add up without any pupil's details."""
 
-    Full time means MORE than `full_time_hours` (default APC_FULL_TIME_HOURS = 18) a week: 18 hours
-    exactly is part time. Registration is required when full-time education is given to
-    `pupil_threshold` (default 5) or more pupils of compulsory school age, or to one such pupil who
-    is looked after or has an EHC plan. Pupils not of compulsory school age never count.
-    """
+    full_time: int = 0
+    looked_after: int = 0
+    ehcp: int = 0
+    part_time: int = 0
+
+    def __add__(self, other: PupilCounts) -> PupilCounts:
+        return PupilCounts(self.full_time + other.full_time, self.looked_after + other.looked_after,
+                           self.ehcp + other.ehcp, self.part_time + other.part_time)
+
+
+def pupil_counts(pupils: Iterable[PupilLoad], *, full_time_hours: Decimal | None = None) -> PupilCounts:
     hours = Decimal(str(full_time_hours if full_time_hours is not None else conf.get("APC_FULL_TIME_HOURS")))
-    threshold = int(pupil_threshold if pupil_threshold is not None else conf.get("APC_REGISTRATION_PUPIL_THRESHOLD"))
     full_time = lac = ehcp = part_time = 0
     for pupil in pupils:
         if not pupil.compulsory_school_age:
@@ -79,6 +86,30 @@ def registration_required(
             ehcp += bool(pupil.has_ehcp)
         else:
             part_time += 1
+    return PupilCounts(full_time, lac, ehcp, part_time)
+
+
+def registration_required(
+    pupils: Iterable[PupilLoad], *, full_time_hours: Decimal | None = None, pupil_threshold: int | None = None,
+) -> RegistrationAssessment:
+    """Would a provider teaching these pupils need to register as an independent school?
+
+    Full time means MORE than `full_time_hours` (default APC_FULL_TIME_HOURS = 18) a week: 18 hours
+    exactly is part time. Registration is required when full-time education is given to
+    `pupil_threshold` (default 5) or more pupils of compulsory school age, or to one such pupil who
+    is looked after or has an EHC plan. Pupils not of compulsory school age never count.
+    """
+    return registration_from_counts(pupil_counts(pupils, full_time_hours=full_time_hours),
+                                    full_time_hours=full_time_hours, pupil_threshold=pupil_threshold)
+
+
+def registration_from_counts(
+    counts: PupilCounts, *, full_time_hours: Decimal | None = None, pupil_threshold: int | None = None,
+) -> RegistrationAssessment:
+    """`registration_required` for pupils already counted (see PupilCounts)."""
+    hours = Decimal(str(full_time_hours if full_time_hours is not None else conf.get("APC_FULL_TIME_HOURS")))
+    threshold = int(pupil_threshold if pupil_threshold is not None else conf.get("APC_REGISTRATION_PUPIL_THRESHOLD"))
+    full_time, lac, ehcp = counts.full_time, counts.looked_after, counts.ehcp
     reasons = []
     if full_time >= threshold:
         reasons.append(f"{full_time} pupils of compulsory school age attend full time "
@@ -89,7 +120,7 @@ def registration_required(
         reasons.append(f"{ehcp} full-time pupil{'s' if ehcp != 1 else ''} with an EHC plan")
     return RegistrationAssessment(
         required=bool(reasons), full_time_pupils=full_time, full_time_looked_after=lac,
-        full_time_ehcp=ehcp, part_time_pupils=part_time, full_time_hours=hours,
+        full_time_ehcp=ehcp, part_time_pupils=counts.part_time, full_time_hours=hours,
         pupil_threshold=threshold, reasons=tuple(reasons),
     )
 

@@ -244,9 +244,14 @@ def latest_kcsie_confirmation(*, provider: Organisation) -> KcsieConfirmation | 
     return KcsieConfirmation.objects.filter(provider=provider).order_by("-confirmed_at").first()
 
 
-def registration_assessment(*, provider: Organisation) -> rules.RegistrationAssessment:
-    loads = [load for group in pupil_groups_for(provider=provider) for load in group.loads()]
-    return rules.registration_required(loads)
+def registration_assessment(*, provider: Organisation, on: dt.date | None = None) -> rules.RegistrationAssessment:
+    """The directory's registration summary: the same figures as the agreement check (pupils
+    placed through the service, counted, plus those the provider declares from elsewhere)."""
+    from apcommission import clock
+
+    from .api import registration_figures
+
+    return registration_figures(provider=provider, on=on or clock.today()).assessment
 
 
 # --- Directory ----------------------------------------------------------------------------
@@ -385,14 +390,6 @@ def suitability_check_latest(*, school: Organisation, provider: Organisation):
     draft = next((c for c in checks if c.status == CheckStatus.DRAFT), None)
     signed = next((c for c in checks if c.status == CheckStatus.SIGNED_OFF), None)
     return draft, signed
-
-
-def schools_commissioning(*, provider: Organisation, on: dt.date):
-    """Schools to tell when the provider's pack has an expired item: those with an agreed or
-    running placement there (placements.selectors decides; `on` is kept for the sweep's call)."""
-    from placements.selectors import schools_commissioning as with_placements
-
-    return with_placements(provider=provider)
 
 
 def provider_is_registered(*, provider: Organisation) -> bool:

@@ -457,9 +457,9 @@ THRESHOLD_SOON, THRESHOLD_EXPIRED = "30days", "expired"
 
 def _expiry_recipients_expired(provider: Organisation, on: dt.date):
     """Who else hears once an item has expired: schools commissioning the provider and listing LAs."""
-    from .selectors import schools_commissioning
+    from .api import commissioning_schools
 
-    schools = list(schools_commissioning(provider=provider, on=on))
+    schools = list(commissioning_schools(provider=provider))
     las = list(Organisation.objects.filter(pk__in=ProviderListing._base_manager.filter(provider=provider)
                                            .values("local_authority_id")))
     return [(s, [Role.AP_LEAD]) for s in schools] + [(la, [Role.AP_OFFICER, Role.QA_OFFICER]) for la in las]

@@ -6,13 +6,15 @@ fields emptied and `costs_withheld` set (such an instance refuses to be saved)."
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from tenancy.scoping import scopes_disabled
 from tenancy.visibility import DataGroup, reader_for
 
+# The numbers of the SLA in force are read across tenants (sweeps, the provider's pages) in
+# slas/cross_tenant.py, numbers only; re-exported here for the rules that use them.
+from .cross_tenant import DEFAULT_TERMS, SLATerms, sla_terms_for  # noqa: F401
 from .default_clauses import SECTIONS
 from .models import ServiceLevelAgreement, SLAClause, SLAStatus
 
@@ -113,39 +115,3 @@ def sla_by_pdf_hash(sha256: str) -> ServiceLevelAgreement | None:
             ServiceLevelAgreement.objects.select_related("school", "provider")
             .filter(pdf_sha256=sha256).first()
         )
-
-
-@dataclass(frozen=True)
-class SLATerms:
-    """The numbers attendance and monitoring rules enforce for a school–provider pair."""
-
-    register_deadline_minutes: int = 30
-    incidents_before_emergency_review: int = 3
-    visits_per_half_term: int = 1
-    sla: ServiceLevelAgreement | None = None
-
-
-DEFAULT_TERMS = SLATerms()
-
-
-def sla_terms_for(*, school, provider, on: dt.date) -> SLATerms:
-    """The terms of the SLA in force on `on` (signed, dates covering it, not ended before it),
-    newest version first; the seeds' defaults when there is none. Works for cross-tenant sweeps."""
-    with scopes_disabled():
-        sla = (
-            ServiceLevelAgreement.objects.filter(
-                school=school, provider=provider, status__in=[SLAStatus.SIGNED, SLAStatus.TERMINATED],
-                start_date__lte=on, end_date__gte=on,
-            )
-            .exclude(terminated_on__lt=on)
-            .order_by("-version", "-signed_at")
-            .first()
-        )
-    if sla is None:
-        return DEFAULT_TERMS
-    return SLATerms(
-        register_deadline_minutes=sla.register_deadline_minutes,
-        incidents_before_emergency_review=sla.incidents_before_emergency_review,
-        visits_per_half_term=sla.visits_per_half_term,
-        sla=sla,
-    )

@@ -55,12 +55,11 @@ def refuse_if_provider_suspended(*, school: Organisation, provider: Organisation
     no new SLA: it cannot be created, sent or signed. Amendments (version 2 onwards) of an SLA
     already in force, and ending one, stay possible: they change or end places that already
     exist, and the pupils placed there must not lose the agreement that covers them."""
-    from providers.models import ListingStatus
-    from providers.selectors import listing_status
+    from providers import api as providers_api
 
     if not school.local_authority_id:
         return
-    if listing_status(provider, school.local_authority) == ListingStatus.SUSPENDED:
+    if providers_api.listing_status(provider, school.local_authority) == providers_api.ListingStatus.SUSPENDED:
         raise ValidationError(
             f"{school.local_authority.name} has suspended {provider.name} in its directory, so schools "
             f"should not commission new places there. You cannot {doing}. Existing SLAs stay in force "

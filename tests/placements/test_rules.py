@@ -105,3 +105,14 @@ def test_initial_assessment_next_reminder(on, done, expected):
 @pytest.mark.parametrize("year, destination, flagged", [(11, "", True), (11, "apprenticeship", False), (10, "", False)])
 def test_year_11_without_destination_is_flagged(year, destination, flagged):
     assert rules.needs_destination(year_group=year, destination=destination) is flagged
+
+
+@pytest.mark.parametrize("on", [dt.date(2026, 11, 25), dt.date(2027, 6, 25), dt.date(2027, 6, 26), dt.date(2028, 2, 29),
+                                dt.date(2026, 8, 31), dt.date(2026, 9, 1), dt.date(2026, 12, 31), dt.date(2027, 1, 1)])
+def test_compulsory_school_age_births_is_exactly_the_rule(on):
+    """The date-of-birth range the database counts with agrees with the rule for every birthday."""
+    first, last = rules.compulsory_school_age_births(on)
+    day = on - dt.timedelta(days=366 * 19)
+    while day <= on:
+        assert rules.compulsory_school_age(day, on) is (first <= day <= last), day
+        day += dt.timedelta(days=1)

@@ -14,15 +14,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
-        "notifications", "slas")
+        "notifications", "slas", "demo")
 
 # Not on a request path: set-up code, beat jobs and sweeps, and the scoping layer's own plumbing.
 ALLOWED: dict[tuple[str, str], str] = {
     ("tenancy/factories.py", "ScopedFactory._create"): "test and demo factories build rows across tenants",
     ("placements/factories.py", "placement_in_state"): "test and demo factory: a placement with every row it needs",
-    ("tenancy/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
+    ("demo/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
     ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
-    ("placements/demo.py", "load_placements_demo"): "demo data loader (management command), all tenants",
     ("providers/services.py", "expiry_reminders_send"): "daily beat job sweeping every provider's expiring documents",
     ("placements/services.py", "initial_assessment_due_rows"): "hourly beat job: reads the placements whose initial-"
                                                                 "assessment reminder is due, every provider",
@@ -38,25 +37,26 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("slas/selectors.py", "sla_by_pdf_hash"): "public /verify/: the holder of the PDF proves possession; returns that SLA only",
 }
 
-# On the request path: a member's page reads across tenants. Each returns (or should return) only
-# aggregates or yes/no facts; the issue asks for these to become explicit cross-tenant selectors.
+# On the request path: a member's page reads across tenants. Only explicit cross-tenant modules
+# (`<app>/cross_tenant.py`) may do that, and each function there returns numbers or yes/no facts
+# only (tests/placements/test_cross_tenant.py checks the types returned).
 REQUEST_PATH: dict[tuple[str, str], str] = {
-    ("placements/selectors.py", "other_placement_hours"): "pupil's hours at other providers (a sum) for the full-time check on "
-                                                          "placement and agreement pages, read by providers too",
-    ("placements/selectors.py", "registration_loads"): "every pupil of the provider across all schools (hours, age, looked "
-                                                       "after, EHCP) for the registration test on a school's agreement page",
-    ("placements/selectors.py", "registration_for"): "the pupil's looked-after/EHCP flags and date of birth for the "
-                                                     "registration test, whatever the reader's role",
-    ("placements/selectors.py", "schools_commissioning"): "schools with placements at a provider (expiry job and the "
-                                                          "providers directory)",
-    ("placements/provider_checks.py", "suitability_current"): "yes/no: the school's sign-off of one provider, from the "
-                                                              "lifecycle guard (referral decision)",
-    ("placements/provider_checks.py", "provider_is_registered"): "yes/no: the provider's registration status for the "
-                                                                 "registration test",
-    ("placements/provider_checks.py", "suspended_for"): "yes/no: the school's LA suspended the provider (referral and "
-                                                        "agreement guards)",
-    ("slas/selectors.py", "sla_terms_for"): "the numbers of the SLA in force for a school–provider pair (attendance and "
-                                            "monitoring rules; sweeps too)",
+    ("placements/cross_tenant.py", "suitability_current"): "yes/no: the school's sign-off of one provider (referral "
+                                                            "decision guard), whoever asks",
+    ("placements/cross_tenant.py", "provider_is_registered"): "yes/no: the provider's registration status for the "
+                                                               "registration test",
+    ("placements/cross_tenant.py", "suspended_for"): "yes/no: the school's LA suspended the provider (referral and "
+                                                      "agreement guards, provider side too)",
+    ("placements/cross_tenant.py", "other_placement_hours"): "a sum: the pupil's hours at other providers for the "
+                                                              "full-time check, read by providers too",
+    ("placements/cross_tenant.py", "commissioning_school_ids"): "school ids with placements at a provider (expiry "
+                                                                 "reminders; the providers app's registered source)",
+    ("placements/cross_tenant.py", "registration_counts"): "four counts over every school's pupils at the provider "
+                                                            "for the registration test (agreement page, directory)",
+    ("placements/cross_tenant.py", "registration_figures"): "the provider's declared pupil numbers, whoever asks "
+                                                             "(same figures for the directory and the agreement)",
+    ("slas/cross_tenant.py", "sla_terms_for"): "the numbers of the SLA in force for a school–provider pair "
+                                               "(attendance and monitoring rules; sweeps too)",
 }
 
 
@@ -92,6 +92,11 @@ def test_the_scan_finds_real_uses():
 
 def test_lists_do_not_overlap():
     assert not set(ALLOWED) & set(REQUEST_PATH)
+
+
+def test_request_path_reads_live_in_cross_tenant_modules():
+    assert all(file.endswith("/cross_tenant.py") for file, _ in REQUEST_PATH)
+    assert not any(file.endswith("/cross_tenant.py") for file, _ in ALLOWED)
 
 
 def test_scopes_disabled_only_where_listed():

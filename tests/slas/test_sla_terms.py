@@ -26,7 +26,7 @@ def test_rules_read_the_numbers_from_the_signed_sla(world, school_lead, provider
             services.sla_sign(sla=sla, membership=member, typed_name=member.user.full_name, position="x", now=NOW)
     school, provider = world.org(K.SCHOOL), world.org(K.PROVIDER)
     during = sla_terms_for(school=school, provider=provider, on=dt.date(2027, 2, 1))
-    assert (during.register_deadline_minutes, during.visits_per_half_term, during.sla.pk) == (20, 2, sla.pk)
+    assert (during.register_deadline_minutes, during.visits_per_half_term, during.sla_id) == (20, 2, sla.pk)
     # Outside the SLA's dates, and after it is ended, the defaults apply again.
     assert sla_terms_for(school=school, provider=provider, on=dt.date(2027, 6, 1)) == DEFAULT_TERMS
     with scope(organisation=school):

@@ -1,0 +1,124 @@
+"""The providers app's public read API: what other apps (placements, slas, ...) may ask it.
+
+Other apps import `providers.api` (and `providers.models` for model classes and choices), never
+`providers.selectors`, `providers.services` or `providers.rules` directly
+(tests/test_import_graph.py holds the allowed surface). `providers` itself imports no other domain
+app: what it needs to know from them (pupils placed through the service, schools commissioning a
+provider) they tell it through the two sources below, registered in their AppConfig.ready().
+
+Reads run in the caller's scope unless a function says otherwise; callers that must read across
+tenants wrap the call in their own explicit cross-tenant module (e.g. placements/cross_tenant.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+
+from tenancy.models import Organisation
+from tenancy.roles import OrganisationKind
+
+from . import conf, rules, selectors
+from .models import ListingStatus, ProviderListing
+from .rules import PupilCounts, RegistrationAssessment
+
+__all__ = [
+    "ListingStatus", "PupilCounts", "full_time_hours", "RegistrationAssessment", "RegistrationFigures", "commissioning_schools",
+    "listing_status", "provider_is_registered", "providers_for_referral", "register_commissioning_schools",
+    "register_counted_pupils", "registration_figures", "suitability_signoff_current", "suspended_by_la",
+]
+
+# --- Sources other apps register (providers must not import them) --------------------------
+
+CountedPupils = Callable[..., PupilCounts]  # (provider=, on=) -> counts of pupils placed through the service
+SchoolIds = Callable[..., Iterable[int]]  # (provider=) -> ids of schools commissioning the provider
+
+_counted_pupils: list[CountedPupils] = []
+_commissioning_schools: list[SchoolIds] = []
+
+
+def register_counted_pupils(source: CountedPupils) -> None:
+    """placements registers how many pupils it has placed at a provider (numbers only)."""
+    if source not in _counted_pupils:
+        _counted_pupils.append(source)
+
+
+def register_commissioning_schools(source: SchoolIds) -> None:
+    """placements registers which schools commission a provider (for the expiry reminders)."""
+    if source not in _commissioning_schools:
+        _commissioning_schools.append(source)
+
+
+def commissioning_schools(*, provider: Organisation):
+    """Active schools commissioning `provider`, as every registered source knows them."""
+    ids = {pk for source in _commissioning_schools for pk in source(provider=provider)}
+    return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.SCHOOL, is_active=True).order_by("name")
+
+
+# --- Listing, suspension, registration and suitability facts -------------------------------
+
+listing_status = selectors.listing_status
+suitability_signoff_current = selectors.suitability_signoff_current
+provider_is_registered = selectors.provider_is_registered
+
+
+def suspended_by_la(*, local_authority_id: int | None, provider: Organisation) -> bool:
+    """Has this LA suspended the provider ("schools should not commission new places")?"""
+    if not local_authority_id:
+        return False
+    return ProviderListing.objects.filter(local_authority_id=local_authority_id, provider=provider,
+                                          status=ListingStatus.SUSPENDED).exists()
+
+
+def providers_for_referral(school: Organisation):
+    """Providers a school may refer to: those its LA lists first (approved, then listed), then
+    active providers its LA does not list. Providers its LA has suspended are left out.
+
+    Runs in the school's scope: the scoping layer shows a school its own LA's listings only."""
+    status = Subquery(ProviderListing.objects.filter(provider=OuterRef("pk")).values("status")[:1])
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.PROVIDER, is_active=True)
+        .annotate(la_listing=status)
+        .filter(Q(la_listing__isnull=True) | ~Q(la_listing=ListingStatus.SUSPENDED))
+        .annotate(la_order=Case(When(la_listing=ListingStatus.APPROVED, then=Value(0)),
+                                When(la_listing=ListingStatus.LISTED, then=Value(1)),
+                                default=Value(2), output_field=IntegerField()))
+        .order_by("la_order", "name")
+    )
+
+
+def full_time_hours() -> Decimal:
+    """More than this many hours a week is full time for the registration test."""
+    return Decimal(str(conf.get("APC_FULL_TIME_HOURS")))
+
+
+@dataclass(frozen=True)
+class RegistrationFigures:
+    """The one source of a provider's registration numbers (issue 9): pupils placed through the
+    service, counted from their placements, plus the pupils the provider declares it teaches from
+    elsewhere. The directory and the agreement check both show these."""
+
+    counted: PupilCounts
+    declared: PupilCounts
+    assessment: RegistrationAssessment
+
+    @property
+    def total(self) -> PupilCounts:
+        return self.counted + self.declared
+
+
+def registration_figures(*, provider: Organisation, on: dt.date, counted: PupilCounts | None = None) -> RegistrationFigures:
+    """The registration test for `provider` on `on`. `counted` defaults to what the registered
+    sources count (every placement there); the agreement check passes its own count (the same
+    source, with the placement being agreed in or out). The declared pupils are read in the
+    caller's scope: every organisation that sees the provider's pack sees its declared groups."""
+    if counted is None:
+        counted = sum((source(provider=provider, on=on) for source in _counted_pupils), PupilCounts())
+    declared = rules.pupil_counts(load for group in selectors.pupil_groups_for(provider=provider)
+                                  for load in group.loads())
+    return RegistrationFigures(counted=counted, declared=declared,
+                               assessment=rules.registration_from_counts(counted + declared))
