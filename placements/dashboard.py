@@ -87,12 +87,28 @@ QUEUES: dict[str, Queue] = {
 }
 
 
-def queue_filter(name: str, *, organisation, on: dt.date) -> Q | None:
-    """The filter for `?queue=<name>` on the placement list (None: no such queue here)."""
+# The same figure, worded for whom it is about (the number is the same queue everywhere).
+OWN_LABELS = {
+    (K.PROVIDER, "in_ap"): "Pupils in alternative provision with you",
+    (K.PROVIDER, "awaiting_provider"): "Referrals awaiting your answer",
+    (K.LOCAL_AUTHORITY, "in_ap"): "Children in alternative provision in your area",
+}
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    name: str
+    label: str  # as the member's dashboard words it
+    q: Q
+
+
+def placement_queue(name: str, *, membership, on: dt.date) -> ListFilter | None:
+    """What `?queue=<name>` on the placement list filters by (None: no such queue here)."""
     queue = QUEUES.get(name)
-    if queue is None or organisation.kind not in queue.kinds:
+    kind = membership.organisation.kind
+    if queue is None or kind not in queue.kinds:
         return None
-    return queue.q(on)
+    return ListFilter(name, OWN_LABELS.get((kind, name), queue.label), queue.q(on))
 
 
 def queue_counts(names, *, on: dt.date) -> dict[str, int]:
@@ -180,14 +196,6 @@ def _attention(request: Request, todos: list[Todo], counts: dict[str, int]) -> l
             if url:
                 items.append(Attention(todo.many.format(n=counts[todo.queue]), url))
     return items
-
-
-# The same figure, worded for whom it is about (the number is the same queue everywhere).
-OWN_LABELS = {
-    (K.PROVIDER, "in_ap"): "Pupils in alternative provision with you",
-    (K.PROVIDER, "awaiting_provider"): "Referrals awaiting your answer",
-    (K.LOCAL_AUTHORITY, "in_ap"): "Children in alternative provision in your area",
-}
 
 
 def _label(request: Request, name: str) -> str:

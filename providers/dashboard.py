@@ -14,7 +14,15 @@ from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
 from . import conf, rules
-from .models import CheckStatus, ListingStatus, PolicyDocument, ProviderListing, SuitabilityCheck
+from .models import (
+    REQUIRED_DOCUMENT_KINDS,
+    CheckStatus,
+    ListingStatus,
+    PolicyDocument,
+    ProviderListing,
+    StaffVetting,
+    SuitabilityCheck,
+)
 
 ATTENTION_LIMIT = 10
 
@@ -46,12 +54,37 @@ class ProviderPackPanel(Panel):
     def build(self, request: Request) -> PanelResult | None:
         pack = request.link("providers:pack")
         attention = []
-        for doc in _documents_due(request.today).order_by("review_on", "pk")[:ATTENTION_LIMIT]:
+        # The pack's current documents: at most one per kind, so a bounded list.
+        current = list(PolicyDocument.objects.filter(is_current=True).only("kind", "review_on").order_by("review_on", "pk"))
+        until = _warning_until(request.today)
+        for doc in [d for d in current if d.review_on <= until][:ATTENTION_LIMIT]:
             hint, overdue = _expiry_hint(doc.review_on, request.today)
             attention.append(Attention(f"Upload a new {doc.get_kind_display()}", pack, hint, overdue))
+        missing = len(set(REQUIRED_DOCUMENT_KINDS) - {d.kind for d in current})
+        if missing:
+            attention.append(Attention(f"Upload the {missing} document{'s' if missing != 1 else ''} missing from your pack",
+                                       pack, "Schools and local authorities see these as missing", True))
+        attention += self._staff_checks(request)
         listings = list(ProviderListing.objects.select_related("local_authority").order_by("local_authority__name"))
         return PanelResult(title="Your due-diligence pack", attention=attention,
                            template="dashboards/provider_listings.html", context={"listed_by": listings})
+
+    @staticmethod
+    def _staff_checks(request: Request) -> list[Attention]:
+        """Current staff whose DBS check or safeguarding training is due (or overdue): one query."""
+        today, until = request.today, _warning_until(request.today)
+        due = StaffVetting.objects.filter(is_active=True, staff__left_on__isnull=True).aggregate(
+            dbs=Count("pk", filter=Q(dbs_due_on__lte=until)), dbs_over=Count("pk", filter=Q(dbs_due_on__lte=today)),
+            training=Count("pk", filter=Q(training_due_on__lte=until)),
+            training_over=Count("pk", filter=Q(training_due_on__lte=today)))
+        url = request.link("providers:staff_list")
+        items = []
+        for key, what in (("dbs", "DBS check"), ("training", "safeguarding training")):
+            if due[key] and url:
+                items.append(Attention(
+                    f"Renew the {what} of {due[key]} member{'s' if due[key] != 1 else ''} of staff", url,
+                    f"Due within {conf.get('APC_EXPIRY_WARNING_DAYS')} days or overdue", bool(due[f"{key}_over"])))
+        return items
 
 
 @register

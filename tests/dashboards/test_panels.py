@@ -3,19 +3,22 @@ notice (a missing "to do", a count that promises more than the list, a link that
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 
 from django.urls import reverse
 
-from apcommission import dashboards
+from apcommission import clock, dashboards
 from apcommission.dashboards import link, registered_panels
 from placements.factories import PupilFactory, placement_in_state
+from providers.models import REQUIRED_DOCUMENT_KINDS
 from slas import services as sla_services
 from slas.factories import signed_sla
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role as R
 from tenancy.scoping import scope, scopes_disabled
 from tests.conftest import WORLD_NOW
+from tests.providers.conftest import add_staff, upload
 
 from .conftest import read_dashboard
 
@@ -96,3 +99,26 @@ def test_an_empty_attention_list_says_so(world, client):
     board = _dashboard(client, world, K.TRUST, R.ORG_ADMIN)
     assert board.attention == []
     assert "Nothing needs your attention now." in board.html
+
+
+def test_expired_documents_and_staff_checks_reach_the_provider_and_its_la(world, client):
+    today = clock.today()
+    upload(world, kind="safeguarding", issued_on=today - dt.timedelta(days=400), review_on=today - dt.timedelta(days=1))
+    add_staff(world, trained_on=today - dt.timedelta(days=400))  # level 2 training is yearly: overdue
+    provider, la = world.org(K.PROVIDER), world.org(K.LOCAL_AUTHORITY)
+    pack = reverse("providers:pack", kwargs={"org": provider.slug})
+
+    board = _dashboard(client, world, K.PROVIDER, R.PROVIDER_MANAGER)
+    assert ("Upload a new Safeguarding and child protection policy", pack) in board.attention
+    assert (f"Upload the {len(REQUIRED_DOCUMENT_KINDS) - 1} documents missing from your pack", pack) in board.attention
+    staff = reverse("providers:staff_list", kwargs={"org": provider.slug})
+    assert ("Renew the safeguarding training of 1 member of staff", staff) in board.attention
+    assert "Expired on" in board.html and "Overdue" in board.html
+    # The provider's staff member, who cannot open the pack, is not asked to.
+    assert not _dashboard(client, world, K.PROVIDER, R.PROVIDER_STAFF).attention
+
+    board = _dashboard(client, world, K.LOCAL_AUTHORITY, R.QA_OFFICER)
+    page = reverse("providers:directory_provider", kwargs={"org": la.slug, "provider_pk": provider.pk})
+    assert ("Check Provider A's documents", page) in board.attention
+    assert "Documents: 1 expired" in board.html
+    assert client.get(page).status_code == 200
