@@ -110,3 +110,11 @@ def govuk_time_range(start, end) -> str:
     if start is None or end is None:
         return ""
     return f"{govuk_time(start)} to {govuk_time(end)}"
+
+
+@register.filter
+def lower_keep_acronyms(value) -> str:
+    """Lower case for use mid-sentence, keeping acronyms: "Safeguarding, SEN and health" →
+    "safeguarding, SEN and health" (Django's |lower gives "sen", which screen readers say as a word)."""
+    words = str(value or "").split(" ")
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in words)

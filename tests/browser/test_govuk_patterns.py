@@ -1,0 +1,93 @@
+"""GOV.UK patterns (issue 10 item 5), checked on the demo data with the test client.
+
+- One service name: every title ends "– Commission alternative provision", the header says it too.
+- Unique titles: crawling as each demo person from their dashboard, no two different pages share
+  a <title> (query strings ignored).
+- The back link sits before <main> in a landmark of its own (base.html, once).
+- Signing an SLA says what to type before the first attempt.
+- Mid-sentence screen-reader text keeps "SEN" (not "sen").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import User
+from slas.models import ServiceLevelAgreement
+from tenancy.models import Membership
+from tenancy.roles import Role
+from tenancy.scoping import scopes_disabled
+
+from .crawl import crawl_as, demo_people, load_demo
+
+SERVICE = "Commission alternative provision"
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def _client(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email), backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_titles_are_unique_and_end_with_the_service_name(demo):
+    assert settings.SERVICE_NAME == SERVICE
+    shared, wrong, crawled = [], [], 0
+    for email, slug in demo_people():
+        pages = crawl_as(_client(email), f"/o/{slug}/")
+        crawled += len(pages)
+        by_title = defaultdict(list)
+        for page in pages.values():
+            if not page.title.endswith(f" – {SERVICE}"):
+                wrong.append(f"{email} {page.path}: {page.title!r}")
+            if page.status == 200:  # a 403 or 404 page is one page, whatever the address
+                by_title[page.title].append(page.path)
+        shared += [f"{email}: {title!r} on {paths}" for title, paths in sorted(by_title.items()) if len(paths) > 1]
+    assert crawled > 150, crawled
+    assert not wrong, "titles without the service name:\n  " + "\n  ".join(wrong)
+    assert not shared, "titles shared by different pages:\n  " + "\n  ".join(shared)
+
+
+def test_patterns_on_the_demo_pages(demo):
+    # The header and the error pages say the service name, not the software's.
+    email, slug = demo_people()[0]
+    client = _client(email)
+    for path in (f"/o/{slug}/", "/no-such-page/"):
+        soup = BeautifulSoup(client.get(path).content, "html.parser")
+        assert soup.select_one(".govuk-header").get_text(strip=True) == SERVICE, path
+
+    # The back link: before <main>, inside a navigation landmark; none when a page has no back link.
+    with scopes_disabled():
+        sla = ServiceLevelAgreement.objects.select_related("provider").get(status="sent")  # awaiting the provider
+        manager = Membership.objects.get(organisation=sla.provider, role=Role.PROVIDER_MANAGER).user
+    client = _client(manager.email)
+    soup = BeautifulSoup(client.get(f"/o/{sla.provider.slug}/slas/{sla.pk}/").content, "html.parser")
+    back = soup.select(".govuk-back-link")
+    assert len(back) == 1 and back[0].find_parent("nav", attrs={"aria-label": "Back"}) is not None
+    assert back[0].find_parent("main") is None
+    assert soup.select_one("nav.apc-before-content").find_next("main") is not None
+
+    # Signing: the signer is told what to type before trying (their own name, from their account).
+    sign = BeautifulSoup(client.get(f"/o/{sla.provider.slug}/slas/{sla.pk}/sign/").content, "html.parser")
+    guidance = " ".join(sign.select_one("#typed-name-guidance").get_text().split())
+    assert guidance == f"To sign, type your full name as it appears on your account: {manager.full_name}"
+    assert sign.find(string=lambda s: s and "Type your full name exactly" in s) is None  # no error yet
+
+    # "SEN" stays in capitals in screen-reader text (the referral's change links).
+    lead = _client("ap-lead@demo.apcommission.test")
+    hidden = []
+    for path in crawl_as(lead, "/o/hillside-academy/", max_pages=120):
+        if "/referral/check/" in path:
+            soup = BeautifulSoup(lead.get(path).content, "html.parser")
+            hidden += [s.get_text() for s in soup.select(".govuk-visually-hidden")]
+    assert any("SEN" in text for text in hidden), hidden
+    assert not any(" sen " in f" {text} " for text in hidden), hidden
