@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import secrets
 from pathlib import Path
@@ -29,6 +30,8 @@ from .models import (
     SLAStatus,
     TemplateClause,
 )
+
+log = logging.getLogger(__name__)
 
 SCHEDULE_FIELDS = [
     "start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate",
@@ -349,25 +352,61 @@ def sla_pdf_bytes(sla: ServiceLevelAgreement) -> bytes:
     return pdf.render_pdf("print/sla.html", sla_pdf_context(sla, verify_url=verify_url))
 
 
+PDF_STATES = (SLAStatus.SIGNED, SLAStatus.TERMINATED)
+
+
+def in_callers_transaction() -> bool:
+    """Is the caller inside a transaction of its own (a request under ATOMIC_REQUESTS, a service)?
+    A test's wrapping transaction does not count."""
+    return any(not getattr(block, "_from_testcase", False) for block in transaction.get_connection().atomic_blocks)
+
+
 def sla_pdf_ensure(*, sla_id: int, now: dt.datetime) -> ServiceLevelAgreement:
-    """Render and store the signed SLA's PDF once (idempotent: a second call does nothing)."""
-    with scopes_disabled(), transaction.atomic():
-        sla = ServiceLevelAgreement.objects.select_for_update().select_related("school", "provider").get(pk=sla_id)
+    """Render and store the signed SLA's PDF once (idempotent: a second call does nothing).
+
+    Meant for the Celery task (and a download view that runs outside the request transaction):
+    the render (WeasyPrint, seconds for a long SLA) runs with no transaction open and no row
+    locked; the file is written under a fresh name; then one short transaction stores it with a
+    conditional UPDATE (only if no PDF is stored yet). If that transaction fails — the database
+    raises, the worker's retry comes later — the file just written is deleted, so a retry stores
+    exactly one PDF; a run that loses the race to another deletes its own file too.
+    Called inside a caller's transaction it still works, but a rollback of that transaction
+    after this returns would leave an unreferenced file behind (never a wrong PDF): don't.
+    """
+    if in_callers_transaction():
+        log.warning("sla_pdf_ensure(%s) called inside a transaction: render it in the task instead", sla_id)
+    with scopes_disabled():
+        sla = ServiceLevelAgreement.objects.select_related("school", "provider").get(pk=sla_id)
         if sla.pdf_sha256:
             return sla
-        if sla.status not in (SLAStatus.SIGNED, SLAStatus.TERMINATED):
+        if sla.status not in PDF_STATES:
             raise ValidationError("Only a signed SLA has a PDF.")
         data = sla_pdf_bytes(sla)
-        folder = Path(settings.MEDIA_ROOT) / "slas"
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"slas/{sla.reference}-v{sla.version}-{secrets.token_hex(8)}.pdf"
-        (Path(settings.MEDIA_ROOT) / name).write_bytes(data)
-        sla.pdf_path = name
-        sla.pdf_sha256 = pdf.sha256(data)
-        sla.pdf_generated_at = now
-        sla.save(update_fields=["pdf_path", "pdf_sha256", "pdf_generated_at"])
-        return sla
+    name = f"slas/{sla.reference}-v{sla.version}-{secrets.token_hex(8)}.pdf"
+    path = pdf_file_for(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    try:
+        stored = _sla_pdf_store(sla_id=sla_id, name=name, digest=pdf.sha256(data), now=now)
+    except BaseException:
+        path.unlink(missing_ok=True)  # the transaction failed: nothing refers to this file
+        raise
+    if not stored:
+        path.unlink(missing_ok=True)  # another run stored its PDF first
+    with scopes_disabled():
+        return ServiceLevelAgreement.objects.select_related("school", "provider").get(pk=sla_id)
+
+
+def _sla_pdf_store(*, sla_id: int, name: str, digest: str, now: dt.datetime) -> bool:
+    """Record the rendered file on the SLA unless one is recorded already (conditional UPDATE)."""
+    with transaction.atomic():
+        return ServiceLevelAgreement._base_manager.filter(pk=sla_id, pdf_sha256="", status__in=PDF_STATES).update(
+            pdf_path=name, pdf_sha256=digest, pdf_generated_at=now) == 1
+
+
+def pdf_file_for(name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / name
 
 
 def sla_pdf_file(sla: ServiceLevelAgreement) -> Path:
-    return Path(settings.MEDIA_ROOT) / sla.pdf_path
+    return pdf_file_for(sla.pdf_path)

@@ -28,8 +28,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("notifications/services.py", "notifications_deliver"): "beat job delivering every tenant's unsent notifications",
     ("notifications/services.py", "notification_resend"): "operations admin action (superusers): send failed "
                                                           "notifications again, by id, status only",
-    ("slas/services.py", "sla_pdf_ensure"): "Celery task (and the PDF view, after the view's scoped lookup of the same SLA) "
-                                            "storing one signed SLA's PDF by id",
+    ("slas/services.py", "sla_pdf_ensure"): "Celery task (and the PDF view, after its scoped lookup of the same SLA) "
+                                            "reading one signed SLA by id to render and store its PDF",
     ("tenancy/middleware.py", "TenantScopeMiddleware.__call__"): "operations admin: superusers only, outside /o/<org>/",
     ("tenancy/selectors.py", "memberships_for_user"): "the signed-in person's own memberships, before any tenant is chosen",
     ("accounts/selectors.py", "invitation_by_token"): "invitation link: the single-use token is the grant, no tenant yet",

@@ -79,3 +79,81 @@ def test_la_reads_signed_slas_in_its_area_only_and_not_the_costed_pdf(signed, wo
     other = login(world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER, "b"))
     assert other.get(f"/o/la-b/slas/{signed.pk}/").status_code == 404
     assert other.get(f"/o/la-b/slas/{signed.pk}/pdf/").status_code == 403
+
+
+def _pdf_files():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return sorted((Path(settings.MEDIA_ROOT) / "slas").glob("*.pdf"))
+
+
+def test_a_database_error_while_storing_deletes_the_file_and_the_retry_delivers_one_pdf(signed, monkeypatch):
+    """The file is written, then the transaction storing it fails once: the task retries, and one
+    PDF — the one the SLA records — is left on disk (issue 9 item 3)."""
+    from django.db import OperationalError
+
+    from slas.models import ServiceLevelAgreement
+    from slas.tasks import render_signed_sla_pdf
+    from tenancy.scoping import scopes_disabled
+
+    real_store, attempts = services._sla_pdf_store, []
+
+    def store_failing_once(**kwargs):
+        attempts.append(kwargs["name"])
+        assert (services.pdf_file_for(kwargs["name"])).exists()  # written before the transaction
+        if len(attempts) == 1:
+            raise OperationalError("database is locked")
+        return real_store(**kwargs)
+
+    monkeypatch.setattr(services, "_sla_pdf_store", store_failing_once)
+    before = _pdf_files()
+    result = render_signed_sla_pdf.apply(args=[signed.pk])
+    assert result.successful(), result.traceback
+    with scopes_disabled():
+        sla = ServiceLevelAgreement.objects.get(pk=signed.pk)
+    assert len(attempts) == 2 and sla.pdf_path == attempts[1]
+    assert not services.pdf_file_for(attempts[0]).exists()  # the failed attempt's file is gone
+    assert [p for p in _pdf_files() if p not in before] == [services.sla_pdf_file(sla)]
+    assert services.pdf.sha256(services.sla_pdf_file(sla).read_bytes()) == sla.pdf_sha256
+    # Delivered again (acks_late): nothing is rendered or stored twice.
+    assert render_signed_sla_pdf.apply(args=[signed.pk]).get() == sla.pdf_sha256
+    assert len(attempts) == 2 and [p for p in _pdf_files() if p not in before] == [services.sla_pdf_file(sla)]
+
+
+def test_a_run_that_loses_the_race_keeps_the_first_pdf_and_deletes_its_own(signed, monkeypatch):
+    """Two workers render at once: the second to store finds a PDF recorded and removes its file."""
+    from slas.models import ServiceLevelAgreement
+    from tenancy.scoping import scopes_disabled
+
+    real_store = services._sla_pdf_store
+    first = {}
+
+    def other_worker_stores_first(**kwargs):
+        if not first:  # the other worker's run completes while this one is rendering
+            monkeypatch.setattr(services, "_sla_pdf_store", real_store)
+            first["sla"] = services.sla_pdf_ensure(sla_id=signed.pk, now=clock.now())
+        return real_store(**kwargs)
+
+    monkeypatch.setattr(services, "_sla_pdf_store", other_worker_stores_first)
+    before = _pdf_files()
+    result = services.sla_pdf_ensure(sla_id=signed.pk, now=clock.now())
+    with scopes_disabled():
+        sla = ServiceLevelAgreement.objects.get(pk=signed.pk)
+    assert result.pdf_sha256 == sla.pdf_sha256 == first["sla"].pdf_sha256
+    assert [p for p in _pdf_files() if p not in before] == [services.sla_pdf_file(sla)]
+
+
+def test_the_render_holds_no_row_lock_and_no_transaction(signed, monkeypatch):
+    """WeasyPrint runs with no transaction of the caller's or its own open (so no row is locked)."""
+    seen = []
+    real = services.sla_pdf_bytes
+
+    def spy(sla):
+        seen.append(services.in_callers_transaction())
+        return real(sla)
+
+    monkeypatch.setattr(services, "sla_pdf_bytes", spy)
+    services.sla_pdf_ensure(sla_id=signed.pk, now=clock.now())
+    assert seen == [False]
