@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from apcommission.forms import gds_helper
+from apcommission.forms import Form, gds_helper
 from tenancy.roles import roles_for_kind
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     full_name = forms.CharField(label="Full name", max_length=150,
                                 error_messages={"required": "Enter the person's full name"})
     email = forms.EmailField(
@@ -21,7 +21,7 @@ class InvitationForm(forms.Form):
         self.helper = gds_helper("full_name", "email", "role", submit="Send invitation")
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(Form):
     full_name = forms.CharField(label="Full name", max_length=150,
                                 error_messages={"required": "Enter your full name"})
     password1 = forms.CharField(
@@ -56,7 +56,7 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     """A form with only a button (confirm pages)."""
 
     def __init__(self, *args, submit: str, **kwargs):

@@ -29,6 +29,12 @@ def _sign(page, user, axe_check, screenshot, name):
     page.get_by_text("You have signed the SLA.").wait_for()
 
 
+def _fill_date(page, name, day, month, year):
+    """A GOV.UK date input: Day, Month and Year boxes."""
+    for i, part in enumerate((day, month, year)):
+        page.locator(f"#id_{name}_{i}").fill(part)
+
+
 def _download(page, name) -> bytes:
     with page.expect_download() as info:
         page.get_by_role("link", name="Download PDF").click()
@@ -54,13 +60,13 @@ def test_school_and_provider_agree_and_sign_an_sla(browser_world, new_context, a
     school.get_by_role("button", name="Create draft SLA").click()
 
     # Schedule: a missing field gives an error summary and keeps what was typed.
-    school.get_by_label("Start date").fill("2027-01-04")
+    _fill_date(school, "start_date", "4", "1", "2027")
     school.get_by_role("button", name="Save schedule").click()
     assert school.locator(".govuk-error-summary").is_visible()
     assert school.title().startswith("Error:")
     assert not axe_check(school)
-    assert school.get_by_label("Start date").input_value() == "2027-01-04"
-    school.get_by_label("End date").fill("2027-03-26")
+    assert school.locator("#id_start_date_0").input_value() == "4"
+    _fill_date(school, "end_date", "26", "3", "2027")
     school.get_by_label("Hours per week").fill("10")
     school.get_by_label("Days and sessions").fill("Tuesday and Thursday, 9am to 2:30pm")
     school.get_by_label("Number of pupils").fill("1")
