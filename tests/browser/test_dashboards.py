@@ -54,13 +54,14 @@ def _trust_work(world):
     (K.LOCAL_AUTHORITY, R.AP_OFFICER, _la_work),
     (K.TRUST, R.TRUST_EXECUTIVE, _trust_work),
 ], ids=["school", "provider", "local_authority", "trust"])
-def test_sign_in_and_open_the_first_thing_to_do(page, browser_world, axe_check, kind, role, work):
+def test_sign_in_and_open_the_first_thing_to_do(page, browser_world, axe_check, screenshot, kind, role, work):
     item_text, page_says = work(browser_world)
     user = browser_world.user(kind, role)
     sign_in(page, user.email, TEST_PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == browser_world.org(kind).name
     violations = axe_check(page)
     assert not violations, violations
+    screenshot(page, f"dashboard-{kind}-{role}")
 
     first = page.locator('[data-testid="attention"] a').first
     assert first.inner_text().strip() == item_text
