@@ -1,7 +1,9 @@
 """Demo placements: one or more in every state, for the demo organisations.
 
-`load_placements_demo(orgs, users, now)` is called by `manage.py load_demo_data` after the demo
-organisations, people and pupils exist. Idempotent: a pupil who already has a placement at the
+`load_placements_demo(orgs, users, now)` is called by `manage.py load_demo_data` (the demo app)
+after the demo organisations, people and pupils exist. Every placement is taken through the
+lifecycle by the services (placements.factories.placement_in_state), each step by the school's or
+the provider's member in that role. Idempotent: a pupil who already has a placement at the
 provider is left as it is.
 """
 
@@ -10,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from tenancy.scoping import scopes_disabled
+from tenancy.scoping import scope
 
+from . import services
 from .factories import placement_in_state
-from .models import EndReason, ParentCarer, Placement, Pupil, PupilSensitive, Referral, State
+from .models import EndReason, ParentCarer, Placement, Pupil, PupilSensitive, State
 
 # school slug, pupil first name, last name, provider slug, state, options
 DEMO_PLACEMENTS = [
@@ -48,42 +51,47 @@ SENSITIVE = {
     ("st-annes", "Harvey", "Walsh"): {"medical_needs": "Asthma.", "medication": "Salbutamol inhaler, carried."},
 }
 
+SCHOOL_CONTACTS = {
+    "main": {"name": "Daniel Price", "position": "AP lead", "email": "ap-lead@demo.apcommission.test"},
+    "dsl": {"name": "Grace Mensah", "position": "DSL", "email": "dsl@demo.apcommission.test"},
+}
+
 
 def _pupil(orgs, school_slug: str, first: str, last: str) -> Pupil | None:
     school = orgs.get(school_slug)
     if school is None:
         return None
-    return Pupil.objects.filter(school=school, first_name=first, last_name=last).first()
+    with scope(organisation=school):
+        return Pupil.objects.filter(first_name=first, last_name=last).first()
 
 
 def load_placements_demo(orgs: dict, users: dict, now: dt.datetime) -> list[Placement]:
-    """Create the demo placements (and a few pupils' special-category records and parents)."""
+    """Create the demo placements (and a few pupils' special-category records and parents).
+
+    `users` is kept for the command's call; each step is taken by the organisation's own member.
+    """
     created = []
-    by = users.get("ap-lead")
-    with scopes_disabled():
-        for (school_slug, first, last), data in SENSITIVE.items():
-            pupil = _pupil(orgs, school_slug, first, last)
-            if pupil is not None:
-                PupilSensitive.objects.get_or_create(pupil=pupil, defaults=data)
-        for school_slug, first, last, provider_slug, state, options in DEMO_PLACEMENTS:
-            pupil = _pupil(orgs, school_slug, first, last)
-            provider = orgs.get(provider_slug)
-            if pupil is None or provider is None:
-                continue
-            if not pupil.parent_carers.exists():
-                ParentCarer.objects.create(pupil=pupil, name=f"Sam {last}", relationship="Parent",
-                                           phone="07700 900" + f"{pupil.pk % 1000:03d}", lives_with_pupil=True)
+    for (school_slug, first, last), data in SENSITIVE.items():
+        pupil = _pupil(orgs, school_slug, first, last)
+        if pupil is not None:
+            with scope(organisation=pupil.school):
+                if not PupilSensitive.objects.filter(pupil=pupil).exists():
+                    services.pupil_sensitive_save(pupil=pupil, data=data)
+    for school_slug, first, last, provider_slug, state, options in DEMO_PLACEMENTS:
+        pupil = _pupil(orgs, school_slug, first, last)
+        provider = orgs.get(provider_slug)
+        if pupil is None or provider is None:
+            continue
+        with scope(organisation=pupil.school):
+            if not ParentCarer.objects.filter(pupil=pupil).exists():
+                services.parent_carer_add(pupil=pupil, data={
+                    "name": f"Sam {last}", "relationship": "Parent", "phone": "07700 900" + f"{pupil.pk % 1000:03d}",
+                    "lives_with_pupil": True})
             if Placement.objects.filter(pupil=pupil, provider=provider).exists():
                 continue
-            options = dict(options)
-            offset = options.pop("start_offset_days", None)
-            start = now.date() + dt.timedelta(days=offset) if offset is not None else None
-            placement = placement_in_state(pupil=pupil, provider=provider, state=state, now=now, by=by,
-                                           start=start, **options)
-            Referral.objects.filter(placement=placement).update(
-                school_contacts={"main": {"name": "Daniel Price", "position": "AP lead",
-                                          "email": "ap-lead@demo.apcommission.test"},
-                                 "dsl": {"name": "Grace Mensah", "position": "DSL",
-                                         "email": "dsl@demo.apcommission.test"}})
-            created.append(placement)
+        options = dict(options)
+        offset = options.pop("start_offset_days", None)
+        start = now.date() + dt.timedelta(days=offset) if offset is not None else None
+        created.append(placement_in_state(pupil=pupil, provider=provider, state=state, now=now, start=start,
+                                          referral={"school_contacts": SCHOOL_CONTACTS}, **options))
     return created

@@ -1,37 +1,47 @@
-"""Factories for pupils and placements. `placement_in_state` builds a consistent placement in any
-state directly (no guards), for tests, the isolation harness and demo data."""
+"""Factories for pupils and placements.
+
+`placement_in_state` builds a placement in any state by running the lifecycle through the real
+services (placements.services, placements.lifecycle), each step taken by the right role's member
+of the right organisation, in that organisation's scope, with the clock set to the step's time.
+Guards run and every derived field (initial assessment due date, weekly hours, part time, …) comes
+from the services, so tests, the isolation harness and the demo cannot drift from the real rules.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 from stdnum.gb import upn as stdnum_upn
 
-from tenancy.factories import OrganisationFactory, ScopedFactory
-from tenancy.scoping import scopes_disabled
+from apcommission import clock
+from providers.api import suitability_signoff_current
+from providers.factories import suitability_signed_off
+from tenancy.factories import MembershipFactory, OrganisationFactory, ScopedFactory
+from tenancy.models import Membership
+from tenancy.roles import Role
+from tenancy.scoping import scope, scopes_disabled
 
+from . import services
+from .lifecycle import END_FIELDS, Transition
 from .models import (
-    CommissioningAgreement,
     ContactRole,
     EndReason,
-    EventKind,
     Frequency,
-    ParentalAgreement,
     ParentalAgreementMethod,
     ParentCarer,
     Placement,
-    PlacementEvent,
     Pupil,
     PupilSensitive,
     Referral,
     State,
-    Target,
-    TimetableSession,
     Transport,
 )
-from .models.choices import RISK_INDICATORS
+from .models.choices import RISK_INDICATORS, RegistrationCode, SessionPart
 from .referral_sections import DEFAULT_SHARED
 
 
@@ -96,73 +106,223 @@ def complete_referral_data() -> dict:
     }
 
 
-ORDER = [State.DRAFT, State.REFERRED, State.ACCEPTED, State.AGREED, State.ACTIVE]
+# How a placement reaches each state: the lifecycle steps after the referral is started and filled.
+REFER, DECLINE, ACCEPT, ASSESS, AGREE, PARENTS, START = "refer", "decline", "accept", "assess", "agree", "parents", "start"
+_AGREED_PATH = (REFER, ACCEPT, ASSESS, AGREE, PARENTS)
+PATHS: dict[str, tuple[str, ...]] = {
+    State.DRAFT: (),
+    State.REFERRED: (REFER,),
+    State.DECLINED: (REFER, DECLINE),
+    State.ACCEPTED: (REFER, ACCEPT),
+    State.AGREED: _AGREED_PATH,
+    State.ACTIVE: (*_AGREED_PATH, START),
+    State.EMERGENCY_REVIEW: (*_AGREED_PATH, START, Transition.EMERGENCY_REVIEW),
+    State.SUSPENDED: (*_AGREED_PATH, START, Transition.SUSPEND),
+    State.ENDED: (*_AGREED_PATH, START, Transition.END),
+}
+DECLINE_REASON = "We have no places on the motor vehicle course until spring."
+ASSESSMENT_SUMMARY = "Entry level 3 English and maths; Level 1 practical course."
+
+
+@contextlib.contextmanager
+def _step(moment: dt.datetime, organisation):
+    """One lifecycle step: the clock reads `moment`, and queries run in `organisation`'s scope."""
+    with clock.frozen(moment), scope(organisation=organisation):
+        yield
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """When each step happens, relative to `now` (the placement's "today" is `now`'s date in England).
+
+    The referral is sent 30 days ago and accepted 25 days ago; the provider assesses the pupil two
+    days before the assessment is due; the agreement is agreed three days before the start (or now,
+    for a placement left agreed) and the parents sign that day; the placement starts on `start`
+    (default 14 days ago); status changes, a decline and the end happen now.
+    """
+
+    now: dt.datetime
+    start: dt.date
+
+    @staticmethod
+    def date_of(moment: dt.datetime) -> dt.date:
+        return moment.astimezone(clock.LONDON).date()
+
+    @property
+    def today(self) -> dt.date:
+        return self.date_of(self.now)
+
+    def on(self, day: dt.date) -> dt.datetime:
+        """`now`'s time of day on another date."""
+        return self.now + dt.timedelta(days=(day - self.today).days)
+
+    @property
+    def referred(self) -> dt.datetime:
+        return self.now - dt.timedelta(days=30)
+
+    @property
+    def drafted(self) -> dt.datetime:
+        return self.referred - dt.timedelta(days=2)
+
+    @property
+    def accepted(self) -> dt.datetime:
+        return self.now - dt.timedelta(days=25)
+
+    def agreed(self, state: str) -> dt.datetime:
+        return self.now if state == State.AGREED else min(self.now, self.on(self.start - dt.timedelta(days=3)))
+
+    @property
+    def started(self) -> dt.datetime:
+        return self.on(self.start)
+
+
+def _member(organisation, role: str) -> Membership:
+    """The organisation's first active member with `role` (one is added if it has none)."""
+    with scope(organisation=organisation):
+        member = (Membership.objects.filter(role=role, is_active=True).select_related("user", "organisation")
+                  .order_by("pk").first())
+    if member is None:
+        member = MembershipFactory(organisation=organisation, role=role, job_title=Role(role).label)
+    return member
+
+
+def _session_part(start: dt.time, end: dt.time) -> str:
+    return SessionPart.PM if start >= dt.time(12, 0) else SessionPart.AM
+
+
+def _sessions(sessions: int, hours_per_session: int) -> list[dict]:
+    start = dt.time(9, 0)
+    end = dt.time(9 + hours_per_session, 0)
+    return [{"weekday": day, "part": _session_part(start, end), "start_time": start, "end_time": end,
+             "site": "Main site"} for day in range(sessions)]
 
 
 def placement_in_state(*, pupil: Pupil, provider, state: str, now: dt.datetime, by=None,
                        hours_per_session: int = 3, sessions: int = 4, home_school_hours: Decimal = Decimal("13"),
-                       start: dt.date | None = None, submitted: bool = False, **extra) -> Placement:
-    """A placement that looks as if it went through the lifecycle to `state` (no guards run)."""
-    today = now.date()
-    start = start or today - dt.timedelta(days=14)
-    reached = {s: (s in ORDER and state in ORDER and ORDER.index(s) <= ORDER.index(state))
-               for s in ORDER}
-    if state in (State.EMERGENCY_REVIEW, State.SUSPENDED, State.ENDED):
-        reached = dict.fromkeys(ORDER, True)
-    if state == State.DECLINED:
-        reached = {State.DRAFT: True, State.REFERRED: True}
-    with scopes_disabled():
-        end_reason = extra.pop("end_reason", "")
-        p = Placement.objects.create(school=pupil.school, pupil=pupil, provider=provider, created_by=by, **extra)
-        data = complete_referral_data()
-        if reached.get(State.REFERRED) or submitted:
-            data.update(submitted_at=now, submitted_by=by)
-        if reached.get(State.REFERRED):
-            data.update(approved_at=now, approved_by=by)
-            p.referred_at = now - dt.timedelta(days=30)
-        Referral.objects.create(placement=p, **data)
-        events = [("Referral started", State.DRAFT)]
-        if state == State.DECLINED:
-            p.responded_at, p.decline_reason = now, "We have no places on the motor vehicle course until spring."
-        if reached.get(State.ACCEPTED):
-            p.responded_at = now - dt.timedelta(days=25)
-            p.initial_assessment_due = (now - dt.timedelta(days=25)).date() + dt.timedelta(days=7)
-            if state != State.ACCEPTED:
-                p.initial_assessment_done_on = p.initial_assessment_due - dt.timedelta(days=2)
-                p.initial_assessment_summary = "Entry level 3 English and maths; Level 1 practical course."
-        if reached.get(State.AGREED):
-            agreement = CommissioningAgreement.objects.create(
-                placement=p, version=1, created_at=now, created_by=by, rationale="Vocational route to re-engage.",
-                pupil_profile="Practical learner; anxious in large groups.", baseline="Working at grade 3.",
-                start_date=start, planned_end_date=start + dt.timedelta(weeks=12),
-                review_date=start + dt.timedelta(weeks=6), home_school_hours=home_school_hours,
-                school_agreed_at=now, school_agreed_by=by, provider_agreed_at=now, provider_agreed_by=by,
-                dsl_details="Grace Mensah, DSL, 01234 567890",
-            )
-            Target.objects.create(agreement=agreement, order=1, target="95% attendance at the provider",
-                                  support_from_school="Weekly check-in", support_from_provider="Daily register")
-            for day in range(sessions):
-                TimetableSession.objects.create(agreement=agreement, weekday=day, part="am",
-                                                start_time=dt.time(9, 0), end_time=dt.time(9 + hours_per_session, 0),
-                                                site="Main site")
-            weekly = Decimal(hours_per_session * sessions)
-            p.agreed_at, p.start_date, p.planned_end_date = now, agreement.start_date, agreement.planned_end_date
-            p.weekly_hours, p.total_weekly_hours = weekly, weekly + home_school_hours
-            from .rules import full_time_expected
+                       start: dt.date | None = None, submitted: bool = False, referral: dict | None = None,
+                       **extra) -> Placement:
+    """A placement taken through the lifecycle to `state` by the services, guards and all.
 
-            p.part_time = p.total_weekly_hours < full_time_expected(pupil.year_group)
-            ParentalAgreement.objects.create(
-                placement=p, method=ParentalAgreementMethod.TYPED, signed_by_name="A Parent", relationship="Mother",
-                signed_on=start - dt.timedelta(days=3), consent_to_share=True, recorded_by=by, recorded_at=now,
-            )
-        if reached.get(State.ACTIVE):
-            p.activated_at = now - dt.timedelta(days=14)
-        if state == State.ENDED:
-            p.ended_on = today
-            p.end_reason = end_reason or EndReason.COMPLETED
-        p.state = state
-        p.save()
-        for summary, to_state in events + [(f"Moved to {State(state).label.lower()}", state)]:
-            PlacementEvent.objects.create(placement=p, at=now, by=by, kind=EventKind.TRANSITION, to_state=to_state,
-                                          summary=summary)
-    return p
+    The school's AP lead (or `by`, if given) starts, fills and sends the referral, records the
+    parents' agreement, starts, suspends and ends; the headteacher approves; the provider's manager
+    accepts or declines, records the initial assessment and agrees. A school without a current
+    suitability sign-off of the provider signs it off first (the referral guard needs one).
+
+    `submitted` sends a draft to the headteacher. `referral`: answers that replace those of
+    `complete_referral_data()`. `extra`: `registration_code`, and for an ended
+    placement the end fields (`end_reason`, `destination`, …); `destination`/`destination_details`
+    on a placement that has not ended are recorded through the destination service.
+    """
+    if state not in PATHS:
+        raise ValueError(f"No such placement state: {state!r}")
+    steps = PATHS[state]
+    times = Timeline(now=now, start=start or now.astimezone(clock.LONDON).date() - dt.timedelta(days=14))
+    registration_code = extra.pop("registration_code", RegistrationCode.B)
+    end = {key: extra.pop(key) for key in list(extra) if key in END_FIELDS}
+    if extra:
+        raise TypeError(f"placement_in_state() got unexpected arguments: {', '.join(sorted(extra))}")
+    with transaction.atomic():  # a refused step leaves nothing half-built
+        placement = _walk(pupil=pupil, provider=provider, state=state, now=now, by=by, steps=steps, times=times,
+                          submitted=submitted, registration_code=registration_code, answers=referral or {}, end=end,
+                          sessions=_sessions(sessions, hours_per_session), home_school_hours=home_school_hours)
+    with scopes_disabled():
+        return Placement.objects.get(pk=placement.pk)
+
+
+def _walk(*, pupil: Pupil, provider, state: str, now: dt.datetime, by, steps: tuple[str, ...], times: Timeline,
+          submitted: bool, registration_code: str, answers: dict, end: dict, sessions: list[dict],
+          home_school_hours: Decimal) -> Placement:
+    school = pupil.school
+    lead = _member(school, Role.AP_LEAD)
+    school_user = by or lead.user
+    head = _member(school, Role.HEADTEACHER)
+    manager = _member(provider, Role.PROVIDER_MANAGER)
+
+    drafted = times.drafted if steps or submitted else now
+    with _step(drafted, school):
+        if REFER in steps and not suitability_signoff_current(school=school, provider=provider,
+                                                              on=times.date_of(drafted)):
+            suitability_signed_off(school=school, provider=provider, by=lead.user, job_title=lead.job_title or "AP lead",
+                                   now=drafted)
+        if not ParentCarer.objects.filter(pupil=pupil).exists():
+            services.parent_carer_add(pupil=pupil, data={"name": f"Sam {pupil.last_name}", "relationship": "Parent",
+                                                         "phone": "07700 900123", "lives_with_pupil": True})
+        placement = services.referral_start(school=school, pupil=pupil, provider=provider,
+                                            registration_code=registration_code, by=school_user, now=drafted)
+        referral = services.referral_save(referral=Referral.objects.get(placement=placement),
+                                          data={**complete_referral_data(), **answers})
+        if REFER in steps or submitted:
+            services.referral_submit(referral=referral, by=school_user, organisation=school, now=drafted)
+    if REFER in steps:
+        with _step(times.referred, school):
+            placement = services.referral_decide(
+                placement=placement, approve=True, consulted={}, notes="Agreed: a vocational course may help.",
+                by=head.user, organisation=school, now=times.referred)
+    if DECLINE in steps:
+        with _step(now, provider):
+            placement = services.provider_respond(placement=placement, accept=False, reason=DECLINE_REASON,
+                                                  by=manager.user, organisation=provider, now=now)
+    if ACCEPT in steps:
+        with _step(times.accepted, provider):
+            placement = services.provider_respond(placement=placement, accept=True, reason="", by=manager.user,
+                                                  organisation=provider, now=times.accepted)
+    if ASSESS in steps:
+        done_on = placement.initial_assessment_due - dt.timedelta(days=2)
+        with _step(times.on(done_on), provider):
+            placement = services.initial_assessment_record(
+                placement=placement, done_on=done_on, summary=ASSESSMENT_SUMMARY, by=manager.user,
+                organisation=provider, now=times.on(done_on))
+    if AGREE in steps:
+        agreed = times.agreed(state)
+        _agree(placement, times=times, at=agreed, school_user=school_user, manager=manager,
+                           sessions=sessions, home_school_hours=home_school_hours)
+    if PARENTS in steps:
+        with _step(agreed, school):
+            services.parental_agreement_record(placement=placement, by=school_user, organisation=school, now=agreed,
+                                               data={"method": ParentalAgreementMethod.TYPED,
+                                                     "signed_by_name": "A Parent", "relationship": "Mother",
+                                                     "signed_on": min(times.start - dt.timedelta(days=3),
+                                                                      times.date_of(agreed)),
+                                                     "consent_to_share": True})
+    if START in steps:
+        with _step(times.started, school):
+            placement = services.placement_start(placement=placement, by=school_user, organisation=school,
+                                                 now=times.started)
+    with _step(now, school):
+        if Transition.EMERGENCY_REVIEW in steps or Transition.SUSPEND in steps:
+            name = Transition.EMERGENCY_REVIEW if Transition.EMERGENCY_REVIEW in steps else Transition.SUSPEND
+            placement = services.placement_change_status(placement=placement, name=name, note="", by=school_user,
+                                                         organisation=school, now=now)
+        if Transition.END in steps:
+            placement = services.placement_end(
+                placement=placement, by=school_user, organisation=school, now=now,
+                data={"ended_on": times.today, **end, "end_reason": end.get("end_reason") or EndReason.COMPLETED})
+        elif end.get("destination"):
+            placement = services.destination_record(placement=placement, destination=end["destination"],
+                                                    details=end.get("destination_details", ""), by=school_user,
+                                                    organisation=school, now=now)
+    return placement
+
+
+def _agree(placement: Placement, *, times: Timeline, at: dt.datetime, school_user, manager: Membership,
+           sessions: list[dict], home_school_hours: Decimal) -> None:
+    """The school writes the first agreement version; the school, then the provider, agree it."""
+    school, provider = placement.school, placement.provider
+    with _step(at, school):
+        agreement = services.agreement_draft(placement=placement, by=school_user, now=at)
+        agreement = services.agreement_save(agreement=agreement, data={
+            "rationale": "Vocational route to re-engage.", "pupil_profile": "Practical learner; anxious in large groups.",
+            "baseline": "Working at grade 3.", "start_date": times.start,
+            "planned_end_date": times.start + dt.timedelta(weeks=12), "review_date": times.start + dt.timedelta(weeks=6),
+            "home_school_hours": home_school_hours, "dsl_details": "Grace Mensah, DSL, 01234 567890",
+        })
+        services.target_add(agreement=agreement, data={
+            "target": "95% attendance at the provider", "support_from_school": "Weekly check-in",
+            "support_from_provider": "Daily register"})
+        for session in sessions:
+            services.session_add(agreement=agreement, data=session)
+        services.agreement_agree(agreement=agreement, by=school_user, organisation=school, now=at)
+    with _step(at, provider):
+        services.agreement_agree(agreement=agreement, by=manager.user, organisation=provider, now=at)
+
+

@@ -1,6 +1,6 @@
 """Demo data for the provider directory: `load_providers_demo(orgs, now)`.
 
-Called by tenancy's load_demo_data with its organisations by slug (northshire, hillside-academy,
+Called by the demo app's load_demo_data with its organisations by slug (northshire, hillside-academy,
 st-annes, pathways, forge-skills, green-shoots). Idempotent: a second run adds nothing.
 
 * Pathways Learning Centre: complete profile, three courses, every document current except one
@@ -22,7 +22,7 @@ from tenancy.roles import Role
 from tenancy.scoping import scopes_disabled
 
 from . import services
-from .factories import tiny_pdf
+from .factories import suitability_signed_off, tiny_pdf
 from .models import (
     CheckStatus,
     DeclaredPupilGroup,
@@ -33,7 +33,6 @@ from .models import (
     ProviderSite,
     StaffMember,
     SuitabilityCheck,
-    SuitabilityItem,
 )
 
 PROFILES = {
@@ -169,13 +168,8 @@ def _signoff(school, provider, now):
             .select_related("user").order_by("pk").first())
     if lead is None:
         return
-    check = services.suitability_check_start(school=school, provider=provider, by=lead.user, now=now)
-    services.suitability_answers_save(
-        check=check, by=lead.user, now=now,
-        answers={item: ("met", f"Checked at the visit and in the provider's pack: {label.lower()}")
-                 for item, label in SuitabilityItem.choices},
-    )
-    services.suitability_signoff(check=check, by=lead.user, job_title=lead.job_title or "AP lead", now=now)
+    suitability_signed_off(school=school, provider=provider, by=lead.user, job_title=lead.job_title or "AP lead",
+                           now=now)
 
 
 @transaction.atomic

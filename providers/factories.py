@@ -128,3 +128,22 @@ class PupilGroupFactory(ScopedFactory):
     description = "Year 10"
     pupils = 3
     weekly_hours = Decimal("12")
+
+
+def suitability_signed_off(*, school, provider, by, job_title: str = "AP lead", now: dt.datetime | None = None):
+    """The school's suitability sign-off of `provider`, made through the services as a school would:
+    start the check, answer every item "met" with evidence, sign it off (valid from `now`)."""
+    from tenancy.scoping import scope
+
+    from . import services
+    from .models import SuitabilityItem
+
+    now = now or clock.now()
+    with clock.frozen(now), scope(organisation=school):
+        check = services.suitability_check_start(school=school, provider=provider, by=by, now=now)
+        services.suitability_answers_save(
+            check=check, by=by, now=now,
+            answers={item: ("met", f"Checked at the visit and in the provider's pack: {label.lower()}")
+                     for item, label in SuitabilityItem.choices},
+        )
+        return services.suitability_signoff(check=check, by=by, job_title=job_title, now=now)
