@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qa_framework",
     "notifications",
     "slas",
+    "demo",  # manage.py load_demo_data: depends on every domain app, nothing depends on it
 ]
 
 MIDDLEWARE = [

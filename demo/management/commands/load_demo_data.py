@@ -1,5 +1,7 @@
-"""Demo data: one LA, one trust, two schools, three providers, a user per role, a dozen pupils.
+"""Demo data: one LA, one trust, two schools, three providers, a user per role, a dozen pupils,
+then each app's demo (providers, placements in every state, SLAs) built through its services.
 
+It lives in the `demo` app, not in `tenancy`, so the base app imports no domain app.
 Idempotent: running it again changes nothing and prints the same logins.
 """
 
