@@ -1,14 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from apcommission import clock
-from apcommission.forms import posted
+from apcommission.forms import add_service_errors, posted
+from tenancy.models import Membership
+from tenancy.permissions import org_view
+from tenancy.roles import Capability
+from tenancy.selectors import members_of_current_organisation
+from tenancy.services import client_ip, membership_deactivate
 
-from .forms import AcceptInvitationForm, ConfirmForm
+from .forms import AcceptInvitationForm, ConfirmForm, InvitationForm
+from .models import Invitation
 from .selectors import invitation_by_token
-from .services import InvitationUnusable, invitation_accept
+from .services import InvitationUnusable, invitation_accept, invitation_create, invitation_revoke
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -52,3 +60,64 @@ def _accept(request, invitation, now, **kwargs):
         login(request, membership.user, backend=BACKEND)
     messages.success(request, f"You have joined {membership.organisation.name}.")
     return redirect("dashboard", org=membership.organisation.slug)
+
+
+# --- People in an organisation: members and invitations (the organisation's MANAGE_MEMBERS) ---
+# Here, not in tenancy: tenancy is the base app and imports no other app (tests/test_import_graph.py).
+
+@org_view(Capability.MANAGE_MEMBERS)
+def member_list(request, org):
+    now = clock.now()
+    invitations = [
+        (inv, inv.status(now=now)) for inv in Invitation.objects.select_related("invited_by")[:50]
+    ]
+    return render(request, "tenancy/member_list.html", {
+        "members": members_of_current_organisation(),
+        "invitations": invitations,
+    })
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+def member_invite(request, org):
+    form = InvitationForm(posted(request), organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _ = invitation_create(
+                organisation=request.organisation, invited_by=request.user,
+                now=clock.now(), base_url=request.build_absolute_uri("/"),
+                ip_address=client_ip(request), **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("accounts:member_list", org=org)
+    return render(request, "tenancy/member_invite.html", {"form": form})
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+@require_POST
+def invitation_revoke_view(request, org, pk):
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        invitation_revoke(invitation=invitation, by=request.user, now=clock.now(), ip_address=client_ip(request))
+    except InvitationUnusable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    return redirect("accounts:member_list", org=org)
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+def member_remove(request, org, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, is_active=True)
+    form = ConfirmForm(posted(request), submit="Remove from organisation")
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_deactivate(membership=membership, by=request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{membership.user.full_name} no longer has access.")
+        return redirect("accounts:member_list", org=org)
+    return render(request, "tenancy/member_remove.html", {"membership": membership, "form": form})

@@ -46,6 +46,7 @@ admin.site.login = secure_admin_login(admin_login)
 org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("", include("tenancy.urls")),
+    path("", include("accounts.urls")),
     path("", include("providers.urls")),
     path("", include("placements.urls")),
     path("", include("notifications.urls")),

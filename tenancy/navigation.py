@@ -28,7 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Providers", "providers:directory", Capability.CHECK_PROVIDERS, (K.SCHOOL, K.LOCAL_AUTHORITY)),
     NavItem("Due-diligence pack", "providers:pack", Capability.MANAGE_PROVIDER_PROFILE, (K.PROVIDER,)),
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
-    NavItem("People", "tenancy:member_list", Capability.MANAGE_MEMBERS),
+    NavItem("People", "accounts:member_list", Capability.MANAGE_MEMBERS),
     NavItem("Audit log", "tenancy:audit_log", Capability.VIEW_AUDIT_LOG),
     NavItem("Notifications", "notifications:inbox", Capability.VIEW_DASHBOARD),
 ]

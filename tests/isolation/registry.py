@@ -105,10 +105,10 @@ def _invitation_state(world, kwargs):
 
 FOUNDATION_URLS: dict[str, UrlSpec] = {
     "dashboard": UrlSpec(),
-    "tenancy:member_list": UrlSpec(),
-    "tenancy:member_invite": UrlSpec(),
-    "tenancy:member_remove": UrlSpec(kwargs=_other_member),
-    "tenancy:invitation_revoke": UrlSpec(kwargs=_pending_invitation, method="post", ok_status=302,
+    "accounts:member_list": UrlSpec(),
+    "accounts:member_invite": UrlSpec(),
+    "accounts:member_remove": UrlSpec(kwargs=_other_member),
+    "accounts:invitation_revoke": UrlSpec(kwargs=_pending_invitation, method="post", ok_status=302,
                                          state=_invitation_state),
     "tenancy:audit_log": UrlSpec(),
 }
