@@ -3,8 +3,22 @@
 An app declares its panels in `<app>/dashboard.py` with `@register`. A panel says which kinds of
 organisation it serves and which capabilities a member needs (any of them), and returns what the
 member must do now (`Attention` items, each a link to the page where it is done) and its figures
-(`Figure`, each linking to the list it counts, filtered to exactly what it counts). Registers,
-alerts and visits join the same way when they are built: a new `dashboard.py` in their app.
+(`Figure`, each linking to the list it counts, filtered to exactly what it counts).
+
+Registers, alerts and visits join the same way when they are built — the extension point is a new
+`dashboard.py` in their app, nothing here changes. For example `attendance/dashboard.py`:
+
+    @register
+    class RegistersPanel(Panel):
+        key, order = "registers", 15
+        kinds = frozenset({OrganisationKind.PROVIDER})
+        capabilities = frozenset({Capability.SUBMIT_REGISTERS})
+
+        def build(self, viewer):
+            due = <one query: this provider's sessions whose register is due>
+            return PanelResult(title="Registers", attention=[
+                Attention(f"Submit the register for {s}", viewer.link("attendance:register", pk=s.pk))
+                for s in due])
 
 Links are made with `link()`, which returns None for a page the member's role cannot open (the
 view's `org_view` capability and kinds), so no dashboard offers a link that ends in a 403. Each
@@ -56,7 +70,7 @@ class PanelResult:
 
 
 @dataclass(frozen=True)
-class Request:
+class Viewer:
     """What a panel gets: the member, their organisation and today's date (from the clock)."""
 
     membership: object
@@ -90,7 +104,7 @@ class Panel:
             return False
         return not self.capabilities or any(membership.can(c) for c in self.capabilities)
 
-    def build(self, request: Request) -> PanelResult | None:  # pragma: no cover - interface
+    def build(self, viewer: Viewer) -> PanelResult | None:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -140,19 +154,19 @@ def link(membership, viewname: str, *, query: dict | None = None, **kwargs) -> s
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def figure(request: Request, label: str, value: int, viewname: str, *, query: dict | None = None,
+def figure(viewer: Viewer, label: str, value: int, viewname: str, *, query: dict | None = None,
            hint: str = "", **kwargs) -> list[Figure]:
     """[Figure] when the member can open the list it counts, else [] (never a figure leading to a 403)."""
-    url = request.link(viewname, query=query, **kwargs)
+    url = viewer.link(viewname, query=query, **kwargs)
     return [Figure(label, value, url, hint)] if url else []
 
 
 def dashboard_context(membership) -> dict:
-    request = Request(membership=membership, today=clock.today())
+    viewer = Viewer(membership=membership, today=clock.today())
     panels = []
     for panel in registered_panels():
         if panel.serves(membership):
-            result = panel.build(request)
+            result = panel.build(viewer)
             if result is not None:
                 panels.append(result)
     return {

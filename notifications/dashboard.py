@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apcommission.dashboards import Attention, Panel, PanelResult, Request, register
+from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, register
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
@@ -16,9 +16,9 @@ class InboxPanel(Panel):
     kinds = frozenset(K.values)
     capabilities = frozenset({C.VIEW_DASHBOARD})
 
-    def build(self, request: Request) -> PanelResult | None:
-        unread = inbox_for(request.membership.user_id).filter(read_at__isnull=True).count()
-        url = request.link("notifications:inbox")
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        unread = inbox_for(viewer.membership.user_id).filter(read_at__isnull=True).count()
+        url = viewer.link("notifications:inbox")
         if not unread or not url:
             return None
         return PanelResult(title="Notifications", attention=[

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 
-from apcommission.dashboards import Attention, Figure, Panel, PanelResult, Request, figure, register
+from apcommission.dashboards import Attention, Figure, Panel, PanelResult, Viewer, figure, register
 from tenancy.models import Organisation
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
@@ -159,18 +159,18 @@ FIGURES = {
 }
 
 
-def _todos(request: Request) -> list[Todo]:
+def _todos(viewer: Viewer) -> list[Todo]:
     """The kinds of work this member can do here: those whose page their role can open (any
     placement id resolves the same view, so a placeholder checks it)."""
-    return [todo for todo in TODOS.get(request.kind, ()) if request.link(todo.viewname, pk=0) is not None]
+    return [todo for todo in TODOS.get(viewer.kind, ()) if viewer.link(todo.viewname, pk=0) is not None]
 
 
-def _attention(request: Request, todos: list[Todo], counts: dict[str, int]) -> list[Attention]:
+def _attention(viewer: Viewer, todos: list[Todo], counts: dict[str, int]) -> list[Attention]:
     """Up to ATTENTION_PER_KIND placements of each kind of work (one query), then "See all N"."""
     wanted = [t for t in todos if counts.get(t.queue)]
     if not wanted:
         return []
-    on = request.today
+    on = viewer.today
     flags = {f"todo_{t.queue}": ExpressionWrapper(QUEUES[t.queue].q(on), output_field=BooleanField()) for t in wanted}
     any_q = Q()
     for t in wanted:
@@ -183,30 +183,30 @@ def _attention(request: Request, todos: list[Todo], counts: dict[str, int]) -> l
     for todo in wanted:
         mine = [p for p in rows if getattr(p, f"todo_{todo.queue}")][:ATTENTION_PER_KIND]
         for p in mine:
-            label = selectors.list_label(p, request.membership).text
+            label = selectors.list_label(p, viewer.membership).text
             hint, overdue = "", False
             if todo.queue == "assessment_due":
                 overdue = p.initial_assessment_due < on
                 hint = f"{'Overdue: was due' if overdue else 'Due'} {p.initial_assessment_due:%-d %B %Y}"
             elif todo.queue == "ready_to_start" and p.start_date:
                 hint = f"Agreed start date {p.start_date:%-d %B %Y}"
-            items.append(Attention(todo.text.format(label=label), request.link(todo.viewname, pk=p.pk), hint, overdue))
+            items.append(Attention(todo.text.format(label=label), viewer.link(todo.viewname, pk=p.pk), hint, overdue))
         if counts[todo.queue] > len(mine):
-            url = request.link("placements:placement_list", query={"queue": todo.queue})
+            url = viewer.link("placements:placement_list", query={"queue": todo.queue})
             if url:
                 items.append(Attention(todo.many.format(n=counts[todo.queue]), url))
     return items
 
 
-def _label(request: Request, name: str) -> str:
-    return OWN_LABELS.get((request.kind, name), QUEUES[name].label)
+def _label(viewer: Viewer, name: str) -> str:
+    return OWN_LABELS.get((viewer.kind, name), QUEUES[name].label)
 
 
-def _figure_url(request: Request, name: str) -> str | None:
+def _figure_url(viewer: Viewer, name: str) -> str | None:
     """The list a figure counts: the LA's children-in-AP list, else the placement list's queue."""
-    if request.kind == K.LOCAL_AUTHORITY:
-        return request.link("placements:area_list")
-    return request.link("placements:placement_list", query={"queue": name})
+    if viewer.kind == K.LOCAL_AUTHORITY:
+        return viewer.link("placements:area_list")
+    return viewer.link("placements:placement_list", query={"queue": name})
 
 
 @register
@@ -218,14 +218,14 @@ class PlacementsPanel(Panel):
     kinds = frozenset({K.SCHOOL, K.TRUST, K.PROVIDER, K.LOCAL_AUTHORITY})
     capabilities = frozenset({C.VIEW_PUPILS, C.VIEW_AREA, C.MAKE_REFERRALS, C.SIGN_AGREEMENTS})
 
-    def build(self, request: Request) -> PanelResult | None:
-        todos = _todos(request)
-        shown = {n: url for n in FIGURES.get(request.kind, ()) if (url := _figure_url(request, n))}
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        todos = _todos(viewer)
+        shown = {n: url for n in FIGURES.get(viewer.kind, ()) if (url := _figure_url(viewer, n))}
         names = [t.queue for t in todos]
-        counts = queue_counts(names + [n for n in shown if n not in names], on=request.today)
-        result = PanelResult(title="Referrals and placements", attention=_attention(request, todos, counts),
-                             figures=[Figure(_label(request, n), counts[n], url) for n, url in shown.items()])
-        refer = request.link("placements:referral_start")
+        counts = queue_counts(names + [n for n in shown if n not in names], on=viewer.today)
+        result = PanelResult(title="Referrals and placements", attention=_attention(viewer, todos, counts),
+                             figures=[Figure(_label(viewer, n), counts[n], url) for n, url in shown.items()])
+        refer = viewer.link("placements:referral_start")
         if refer:
             result.actions.append(Attention("Refer a pupil", refer))
         return result if (result.attention or result.figures or result.actions) else None
@@ -240,19 +240,19 @@ class PupilsPanel(Panel):
     kinds = frozenset({K.SCHOOL, K.TRUST})
     capabilities = frozenset({C.VIEW_PUPILS})
 
-    def build(self, request: Request) -> PanelResult | None:
-        if request.kind == K.SCHOOL:
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        if viewer.kind == K.SCHOOL:
             rows = selectors.pupils_by_year_group()
             template = "dashboards/pupils_by_year.html"
         else:  # every school of the trust, with or without pupils
             counts = {row["school__name"]: row["total"] for row in selectors.pupils_by_school()}
-            names = Organisation.objects.filter(trust=request.organisation).order_by("name").values_list("name", flat=True)
+            names = Organisation.objects.filter(trust=viewer.organisation).order_by("name").values_list("name", flat=True)
             rows = [{"school": name, "total": counts.get(name, 0)} for name in names]
             template = "dashboards/pupils_by_school.html"
         total = sum(row["total"] for row in rows)
         result = PanelResult(title="Pupils on roll", template=template, context={"rows": rows, "pupil_total": total},
-                             figures=figure(request, "Pupils on roll", total, "placements:pupil_list"))
-        add = request.link("placements:pupil_create")
+                             figures=figure(viewer, "Pupils on roll", total, "placements:pupil_list"))
+        add = viewer.link("placements:pupil_create")
         if add:
             result.actions.append(Attention("Add a pupil", add))
         return result

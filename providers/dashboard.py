@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from apcommission.dashboards import Attention, Panel, PanelResult, Request, figure, register
+from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, figure, register
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
@@ -51,33 +51,33 @@ class ProviderPackPanel(Panel):
     kinds = frozenset({K.PROVIDER})
     capabilities = frozenset({C.MANAGE_PROVIDER_PROFILE})
 
-    def build(self, request: Request) -> PanelResult | None:
-        pack = request.link("providers:pack")
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        pack = viewer.link("providers:pack")
         attention = []
         # The pack's current documents: at most one per kind, so a bounded list.
         current = list(PolicyDocument.objects.filter(is_current=True).only("kind", "review_on").order_by("review_on", "pk"))
-        until = _warning_until(request.today)
+        until = _warning_until(viewer.today)
         for doc in [d for d in current if d.review_on <= until][:ATTENTION_LIMIT]:
-            hint, overdue = _expiry_hint(doc.review_on, request.today)
+            hint, overdue = _expiry_hint(doc.review_on, viewer.today)
             attention.append(Attention(f"Upload a new {doc.get_kind_display()}", pack, hint, overdue))
         missing = len(set(REQUIRED_DOCUMENT_KINDS) - {d.kind for d in current})
         if missing:
             attention.append(Attention(f"Upload the {missing} document{'s' if missing != 1 else ''} missing from your pack",
                                        pack, "Schools and local authorities see these as missing", True))
-        attention += self._staff_checks(request)
+        attention += self._staff_checks(viewer)
         listings = list(ProviderListing.objects.select_related("local_authority").order_by("local_authority__name"))
         return PanelResult(title="Your due-diligence pack", attention=attention,
                            template="dashboards/provider_listings.html", context={"listed_by": listings})
 
     @staticmethod
-    def _staff_checks(request: Request) -> list[Attention]:
+    def _staff_checks(viewer: Viewer) -> list[Attention]:
         """Current staff whose DBS check or safeguarding training is due (or overdue): one query."""
-        today, until = request.today, _warning_until(request.today)
+        today, until = viewer.today, _warning_until(viewer.today)
         due = StaffVetting.objects.filter(is_active=True, staff__left_on__isnull=True).aggregate(
             dbs=Count("pk", filter=Q(dbs_due_on__lte=until)), dbs_over=Count("pk", filter=Q(dbs_due_on__lte=today)),
             training=Count("pk", filter=Q(training_due_on__lte=until)),
             training_over=Count("pk", filter=Q(training_due_on__lte=today)))
-        url = request.link("providers:staff_list")
+        url = viewer.link("providers:staff_list")
         items = []
         for key, what in (("dbs", "DBS check"), ("training", "safeguarding training")):
             if due[key] and url:
@@ -96,36 +96,36 @@ class DirectoryPanel(Panel):
     kinds = frozenset({K.LOCAL_AUTHORITY, K.SCHOOL})
     capabilities = frozenset({C.CHECK_PROVIDERS, C.MANAGE_DIRECTORY})
 
-    def build(self, request: Request) -> PanelResult | None:
+    def build(self, viewer: Viewer) -> PanelResult | None:
         counts = ProviderListing.objects.aggregate(
             total=Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in ListingStatus.values})
-        figures = figure(request, "Providers in the directory", counts["total"], "providers:directory")
+        figures = figure(viewer, "Providers in the directory", counts["total"], "providers:directory")
         attention = []
-        if request.kind == K.LOCAL_AUTHORITY:
-            figures += figure(request, "Providers listed, not yet approved", counts[ListingStatus.LISTED],
+        if viewer.kind == K.LOCAL_AUTHORITY:
+            figures += figure(viewer, "Providers listed, not yet approved", counts[ListingStatus.LISTED],
                               "providers:directory", query={"status": ListingStatus.LISTED})
-            figures += figure(request, "Providers suspended", counts[ListingStatus.SUSPENDED],
+            figures += figure(viewer, "Providers suspended", counts[ListingStatus.SUSPENDED],
                               "providers:directory", query={"status": ListingStatus.SUSPENDED})
-            attention = self._documents(request)
+            attention = self._documents(viewer)
             listed = counts[ListingStatus.LISTED]
-            url = request.link("providers:directory", query={"status": ListingStatus.LISTED})
-            if listed and url and request.can(C.MANAGE_DIRECTORY):
+            url = viewer.link("providers:directory", query={"status": ListingStatus.LISTED})
+            if listed and url and viewer.can(C.MANAGE_DIRECTORY):
                 attention.append(Attention(
                     f"Review {listed} provider{'s' if listed != 1 else ''} listed but not yet approved", url))
         else:
-            attention = self._suitability(request)
+            attention = self._suitability(viewer)
         return PanelResult(title="Provider directory", attention=attention, figures=figures)
 
     @staticmethod
-    def _documents(request: Request) -> list[Attention]:
+    def _documents(viewer: Viewer) -> list[Attention]:
         """Providers in the directory with documents expired or expiring: one row per provider."""
-        today = request.today
+        today = viewer.today
         rows = (_documents_due(today).values("provider_id", "provider__name")
                 .annotate(expired=Count("pk", filter=Q(review_on__lte=today)), due=Count("pk"))
                 .order_by("-expired", "provider__name")[:ATTENTION_LIMIT])
         items = []
         for row in rows:
-            url = request.link("providers:directory_provider", provider_pk=row["provider_id"])
+            url = viewer.link("providers:directory_provider", provider_pk=row["provider_id"])
             expiring = row["due"] - row["expired"]
             parts = ([f"{row['expired']} expired"] if row["expired"] else []) + (
                 [f"{expiring} expiring within {conf.get('APC_EXPIRY_WARNING_DAYS')} days"] if expiring else [])
@@ -135,12 +135,12 @@ class DirectoryPanel(Panel):
         return items
 
     @staticmethod
-    def _suitability(request: Request) -> list[Attention]:
+    def _suitability(viewer: Viewer) -> list[Attention]:
         """The school's suitability checks started and not yet signed off."""
-        if request.link("providers:suitability_check", provider_pk=0) is None:
+        if viewer.link("providers:suitability_check", provider_pk=0) is None:
             return []
-        checks = (SuitabilityCheck.objects.filter(school=request.organisation, status=CheckStatus.DRAFT)
+        checks = (SuitabilityCheck.objects.filter(school=viewer.organisation, status=CheckStatus.DRAFT)
                   .select_related("provider").order_by("started_at", "pk")[:ATTENTION_LIMIT])
         return [Attention(f"Finish and sign off the suitability check of {c.provider.name}",
-                          request.link("providers:suitability_check", provider_pk=c.provider_id),
+                          viewer.link("providers:suitability_check", provider_pk=c.provider_id),
                           f"Started {c.started_at:%-d %B %Y}") for c in checks]

@@ -17,7 +17,7 @@ from django.db.models import (
     Window,
 )
 
-from apcommission.dashboards import Attention, Panel, PanelResult, Request, figure, register
+from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, figure, register
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
@@ -31,16 +31,16 @@ def _signed_by(party: str):
     return Exists(SLASignature.objects.filter(sla=OuterRef("pk"), party=party, voided_at__isnull=True))
 
 
-def _todo_filters(request: Request) -> dict[str, Q]:
+def _todo_filters(viewer: Viewer) -> dict[str, Q]:
     """What this member does with SLAs, each with the page it is done on (only pages they can open)."""
-    school = request.kind == K.SCHOOL
+    school = viewer.kind == K.SCHOOL
     party = Party.SCHOOL if school else Party.PROVIDER
     todos = {}
-    if request.link("slas:sign", pk=0):
+    if viewer.link("slas:sign", pk=0):
         todos["sign"] = Q(status__in=AWAITING_SIGNATURES) & ~_signed_by(party)
-    if school and request.link("slas:send", pk=0):
+    if school and viewer.link("slas:send", pk=0):
         todos["send"] = Q(status=SLAStatus.DRAFT)
-    if request.link("slas:safeguarding", pk=0):
+    if viewer.link("slas:safeguarding", pk=0):
         todos["safeguarding"] = (
             Q(status__in=(*AWAITING_SIGNATURES, SLAStatus.SIGNED), safeguarding_policy_received_on__isnull=True)
             if school else
@@ -48,18 +48,18 @@ def _todo_filters(request: Request) -> dict[str, Q]:
     return todos
 
 
-def _item(request: Request, todo: str, sla: ServiceLevelAgreement) -> Attention:
-    other = sla.provider.name if request.kind == K.SCHOOL else sla.school.name
+def _item(viewer: Viewer, todo: str, sla: ServiceLevelAgreement) -> Attention:
+    other = sla.provider.name if viewer.kind == K.SCHOOL else sla.school.name
     name = f"the SLA with {other} ({sla.reference}, version {sla.version})"
     if todo == "sign":
-        return Attention(f"Sign {name}", request.link("slas:sign", pk=sla.pk))
+        return Attention(f"Sign {name}", viewer.link("slas:sign", pk=sla.pk))
     if todo == "send":
-        return Attention(f"Finish and send {name}", request.link("slas:detail", pk=sla.pk),
+        return Attention(f"Finish and send {name}", viewer.link("slas:detail", pk=sla.pk),
                          "Draft: not yet sent for signature")
-    if request.kind == K.SCHOOL:
+    if viewer.kind == K.SCHOOL:
         return Attention(f"Record when you received the provider's safeguarding policy for {name}",
-                         request.link("slas:safeguarding", pk=sla.pk))
-    return Attention(f"Acknowledge {name} as safeguarding lead", request.link("slas:safeguarding", pk=sla.pk),
+                         viewer.link("slas:safeguarding", pk=sla.pk))
+    return Attention(f"Acknowledge {name} as safeguarding lead", viewer.link("slas:safeguarding", pk=sla.pk),
                      "Awaiting your safeguarding acknowledgement")
 
 
@@ -70,8 +70,8 @@ class SLAPanel(Panel):
     kinds = frozenset({K.SCHOOL, K.PROVIDER, K.TRUST, K.LOCAL_AUTHORITY})
     capabilities = frozenset({C.VIEW_AGREEMENTS})
 
-    def build(self, request: Request) -> PanelResult | None:
-        todos = _todo_filters(request)
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        todos = _todo_filters(viewer)
         flags = {f"todo_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in todos.items()}
         any_q = Q()
         for q in todos.values():
@@ -83,13 +83,13 @@ class SLAPanel(Panel):
         ).select_related("school", "provider").order_by("-needs_me", "created_at", "pk")[:ATTENTION_LIMIT + 1])
         total = rows[0].total if rows else 0
         mine = [sla for sla in rows if sla.needs_me]
-        attention = [_item(request, name, sla) for sla in mine[:ATTENTION_LIMIT] for name in todos
+        attention = [_item(viewer, name, sla) for sla in mine[:ATTENTION_LIMIT] for name in todos
                      if getattr(sla, f"todo_{name}")]
         if len(mine) > ATTENTION_LIMIT:
-            attention.append(Attention("See all service level agreements", request.link("slas:list")))
+            attention.append(Attention("See all service level agreements", viewer.link("slas:list")))
         result = PanelResult(title="Service level agreements", attention=attention,
-                             figures=figure(request, "Service level agreements", total, "slas:list"))
-        create = request.link("slas:create")
+                             figures=figure(viewer, "Service level agreements", total, "slas:list"))
+        create = viewer.link("slas:create")
         if create:
             result.actions.append(Attention("Draft a new SLA", create))
         return result
