@@ -29,6 +29,7 @@ class Page:
     status: int
     title: str
     route: str  # the URL pattern's name, e.g. "placements:placement_detail"
+    templates: tuple[str, ...] = ()  # the templates it was rendered from (the test client records them)
 
 
 def _demo_command_module():
@@ -108,7 +109,8 @@ def crawl_as(client, start: str, *, max_pages: int = MAX_PAGES, per_route: int =
             continue
         soup_title = BeautifulSoup(response.content, "html.parser").title
         title = " ".join(soup_title.get_text().split()) if soup_title else ""
-        pages[path] = Page(path, response.status_code, title, route_of(path) or "")
+        templates = tuple(t.name for t in getattr(response, "templates", []) or [] if t.name)
+        pages[path] = Page(path, response.status_code, title, route_of(path) or "", templates)
         for href in _links(response.content):
             enqueue(_normalise(href, path))
     return pages
