@@ -101,7 +101,8 @@ def govuk_messages(form: forms.BaseForm) -> None:
     """Replace Django's generic messages on every field of `form` with ones that name the field."""
     for name, field in form.fields.items():
         label = _plain(field.label or name.replace("_", " ").capitalize())
-        sentence = label[0].upper() + label[1:] if label else name
+        sentence = (f"The answer to ‘{label}’" if _is_question(label)
+                    else label[0].upper() + label[1:] if label else name)
         msgs = field.error_messages
         if str(msgs.get("required", "")) == _DEFAULT_REQUIRED:
             msgs["required"] = required_message(field, name)
@@ -238,7 +239,10 @@ def yes_no_initial(value):
     return {True: "yes", False: "no"}.get(value)
 
 
-def long_text_field(label: str, *, required: bool = False, help_text: str = "", max_length: int | None = None,
+LONG_TEXT_MAX = 5000  # characters: room for a full answer, and a GOV.UK character count to say so
+
+
+def long_text_field(label: str, *, required: bool = False, help_text: str = "", max_length: int | None = LONG_TEXT_MAX,
                     rows: int = 4) -> forms.CharField:
     """A textarea question (lay it out with `textarea(form, name)` for the character count)."""
     return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}),
@@ -276,6 +280,7 @@ def textarea(form: forms.BaseForm, name: str, rows: int = 3) -> Field:
     limit = getattr(field, "max_length", None)
     if not limit:
         return Field.textarea(name, rows=rows)
+    field.widget.attrs.pop("maxlength", None)  # the character count tells; the browser must not cut text off
     if not field.help_text:
         # crispy-forms-gds 2.0.1 reads aria-describedby before setting it when there is no hint.
         field.widget.attrs.setdefault("aria-describedby", "")
