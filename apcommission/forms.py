@@ -9,7 +9,8 @@
 - `helper(...)`: the FormHelper builder (buttons in a GOV.UK button group).
 - `render_form_page(...)`: the one question page (`templates/form_page.html`).
 - `service_errors(form)` / `add_service_errors(form, exc)`: a refused service or lifecycle
-  transition (ValidationError, TransitionError, PermissionDenied) becomes an error summary.
+  transition (ValidationError, PermissionDenied, apcommission.errors.Refusal such as the lifecycle's
+  TransitionError) becomes an error summary.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from django import forms
 from django.core import validators as dj_validators
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
+
+from apcommission.errors import Refusal
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 _DEFAULT_REQUIRED = str(forms.Field.default_error_messages["required"])
@@ -321,12 +324,10 @@ class SubmitForm(Form):
 # --- Refusals become messages --------------------------------------------------------------
 
 def _messages_of(exc) -> list[str]:
-    from placements.lifecycle import TransitionBlocked  # the lifecycle's own exception types
-
-    if isinstance(exc, TransitionBlocked):
-        return list(exc.problems)
     if isinstance(exc, ValidationError):
         return list(exc.messages)
+    if getattr(exc, "problems", None):
+        return [str(p) for p in exc.problems]
     text = str(exc).strip()
     if isinstance(exc, PermissionDenied):
         return [text or "Your role does not allow this"]
@@ -345,10 +346,7 @@ def add_service_errors(form, exc) -> None:
         form.add_error(None, message)
 
 
-def refusal_types() -> tuple[type[Exception], ...]:
-    from placements.lifecycle import TransitionError
-
-    return (ValidationError, TransitionError, PermissionDenied)
+REFUSALS = (ValidationError, PermissionDenied, Refusal)
 
 
 @contextmanager
@@ -357,7 +355,7 @@ def service_errors(form) -> Iterator[None]:
     Check `form.errors` (or `form.is_valid()`) afterwards to know whether the service ran."""
     try:
         yield
-    except refusal_types() as exc:
+    except REFUSALS as exc:
         add_service_errors(form, exc)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from apcommission import clock
+from apcommission.errors import Refusal
 from tenancy.roles import OrganisationKind as K
 
 from .models import EventKind, Placement, PlacementEvent, State
@@ -68,7 +69,7 @@ TRANSITIONS: dict[str, Move] = {
 }
 
 
-class TransitionError(Exception):
+class TransitionError(Refusal):
     """A transition was refused; nothing was changed."""
 
 

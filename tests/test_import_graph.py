@@ -42,9 +42,6 @@ PROVIDERS_SURFACE = ("providers", "providers.api", "providers.models", "provider
 # Known edges waiting for another helper's change this session, each with its reason: remove an
 # entry when its edge goes (test_pending_edges_still_exist fails on a stale entry).
 PENDING_EDGES = {
-    # The form kit translates the lifecycle's refusals by importing them: the kernel should catch a
-    # refusal type of its own (e.g. apcommission.errors.Refusal) that placements' TransitionError extends.
-    ("apcommission/forms.py", "placements"),
     # Formatting filters shared by templates belong in apcommission/templatetags, not placements.
     ("providers/templatetags/providers_tags.py", "placements"),
 }
