@@ -9,19 +9,28 @@ from __future__ import annotations
 import datetime as dt
 
 from tenancy.roles import OrganisationKind as K
-from tenancy.scoping import scopes_disabled
 
 from .registry import UrlSpec
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 
 
+def _new_pupil(world, side):
+    """A new pupil of the side's school for each placement built: the lifecycle would refuse a
+    second full-time placement of school c's looked-after pupil at an unregistered provider."""
+    from placements.factories import PupilFactory
+
+    return PupilFactory(school=world.org(K.SCHOOL, side))
+
+
 def _pupil(world, side):
-    """The side's pupil, referred to and placed at the side's provider (so the provider may open it)."""
+    """A pupil of the side's school, referred to and placed at the side's provider (so the provider
+    may open it)."""
     from placements.factories import placement_in_state
 
-    placement_in_state(pupil=world.pupils[side], provider=world.org(K.PROVIDER, side), state="active", now=NOW)
-    return {"pk": world.pupils[side].pk}
+    pupil = _new_pupil(world, side)
+    placement_in_state(pupil=pupil, provider=world.org(K.PROVIDER, side), state="active", now=NOW)
+    return {"pk": pupil.pk}
 
 
 def _school_pupil(world, side):
@@ -32,8 +41,8 @@ def _placement(state, **extra):
     def build(world, side):
         from placements.factories import placement_in_state
 
-        placement = placement_in_state(pupil=world.pupils[side], provider=world.org(K.PROVIDER, side), state=state,
-                                       now=NOW, **extra)
+        placement = placement_in_state(pupil=_new_pupil(world, side), provider=world.org(K.PROVIDER, side),
+                                       state=state, now=NOW, **extra)
         return {"pk": placement.pk}
 
     return build
@@ -57,19 +66,23 @@ def _agency(world, side):
 
 def _draft_agreement_child(kind):
     def build(world, side):
+        from apcommission import clock
+        from placements import services
         from placements.factories import placement_in_state
-        from placements.models import CommissioningAgreement, Target, TimetableSession
-        from tenancy.scoping import scopes_disabled
+        from tenancy.roles import Role
+        from tenancy.scoping import scope
 
-        placement = placement_in_state(pupil=world.pupils[side], provider=world.org(K.PROVIDER, side),
+        placement = placement_in_state(pupil=_new_pupil(world, side), provider=world.org(K.PROVIDER, side),
                                        state="accepted", now=NOW)
-        with scopes_disabled():
-            agreement = CommissioningAgreement.objects.create(placement=placement, version=1, created_at=NOW)
+        school = world.org(K.SCHOOL, side)
+        with clock.frozen(NOW), scope(organisation=school):
+            agreement = services.agreement_draft(placement=placement, by=world.user(K.SCHOOL, Role.AP_LEAD, side),
+                                                 now=NOW)
             if kind == "target":
-                row = Target.objects.create(agreement=agreement, target="Attend 95%")
+                row = services.target_add(agreement=agreement, data={"target": "Attend 95%"})
                 return {"pk": placement.pk, "tpk": row.pk}
-            row = TimetableSession.objects.create(agreement=agreement, weekday=0, part="am",
-                                                  start_time=dt.time(9), end_time=dt.time(12))
+            row = services.session_add(agreement=agreement, data={"weekday": 0, "part": "am",
+                                                                  "start_time": dt.time(9), "end_time": dt.time(12)})
             return {"pk": placement.pk, "spk": row.pk}
 
     return build
@@ -82,7 +95,7 @@ def _parental_file(world, side):
     from placements.models import ParentalAgreement
     from tenancy.scoping import scopes_disabled
 
-    placement = placement_in_state(pupil=world.pupils[side], provider=world.org(K.PROVIDER, side),
+    placement = placement_in_state(pupil=_new_pupil(world, side), provider=world.org(K.PROVIDER, side),
                                    state="agreed", now=NOW)
     with scopes_disabled():
         record = ParentalAgreement(placement=placement, method="upload", signed_by_name="A Parent",
@@ -99,13 +112,22 @@ def _status(world, side, *, kind):
 
 
 def _awaiting_agreement(world, side, *, kind):
-    """An agreed placement whose latest agreement version waits for `kind`'s side to agree it."""
-    from placements.models import CommissioningAgreement
+    """An agreed placement with a new agreement version (2) that the other side has agreed and
+    `kind`'s side (the provider's, for kinds that cannot agree) has not: made through the services."""
+    from apcommission import clock
+    from placements import services
+    from placements.models import Placement
+    from tenancy.roles import Role
+    from tenancy.scoping import scope
 
     kwargs = _placement("agreed")(world, side)
-    field = "school_agreed_at" if kind == K.SCHOOL else "provider_agreed_at"
-    with scopes_disabled():
-        CommissioningAgreement.objects.filter(placement_id=kwargs["pk"]).update(**{field: None})
+    other_kind, role = (K.PROVIDER, Role.PROVIDER_MANAGER) if kind == K.SCHOOL else (K.SCHOOL, Role.AP_LEAD)
+    other = world.org(other_kind, side)
+    user = world.user(other_kind, role, side)
+    with clock.frozen(NOW), scope(organisation=other):
+        agreement = services.agreement_draft(placement=Placement.objects.get(pk=kwargs["pk"]), by=user, now=NOW)
+        services.agreement_save(agreement=agreement, data={"change_summary": "Review date moved"})
+        services.agreement_agree(agreement=agreement, by=user, organisation=other, now=NOW)
     return kwargs
 
 
