@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.db import transaction
+
 from placements.models import Placement
 from placements.selectors import COMMITTED_STATES
 from tenancy.models import Membership
@@ -37,4 +41,6 @@ def load_slas_demo(orgs: dict, now) -> None:
                 with scope(organisation=member.organisation):
                     services.sla_sign(sla=sla, membership=member, typed_name=member.user.full_name,
                                       position=member.job_title, now=now)
-            services.sla_pdf_ensure(sla_id=sla.pk, now=now)
+            # Rendered once the demo's transaction has committed, as the PDF task would (never
+            # inside a transaction: slas.services.sla_pdf_ensure).
+            transaction.on_commit(partial(services.sla_pdf_ensure, sla_id=sla.pk, now=now))

@@ -8,8 +8,9 @@ from tenancy.roles import ROLE_KINDS
 from tenancy.scoping import scopes_disabled
 
 
-def test_demo_data_is_complete_and_idempotent(db, capsys):
-    call_command("load_demo_data")
+def test_demo_data_is_complete_and_idempotent(db, capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the signed SLA's PDF renders after the commit
+        call_command("load_demo_data")
     first = capsys.readouterr().out
     call_command("load_demo_data")
     assert capsys.readouterr().out == first
