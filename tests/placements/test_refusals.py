@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils.html import escape
 
 from placements.factories import placement_in_state
 from placements.lifecycle import TRANSITIONS, Transition
@@ -140,3 +141,4 @@ def test_the_start_page_with_a_refusal_is_a_page_not_a_500(world, login, client,
     html = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in html and "Start the placement" in html
+    assert f"<title>Error: Start the placement – {escape(str(placement.pupil))} – " in html  # names the pupil
