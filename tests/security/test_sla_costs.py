@@ -25,7 +25,7 @@ from tenancy.scoping import scope
 from tenancy.visibility import DataGroup, can_read
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
-RATE, TOTAL, NOTE = "98765.43", "876543.21", "SENTINEL-COST-NOTE"
+RATE, TOTAL, NOTE = "987.43", "876.21", "SENTINEL-COST-NOTE"  # under £1,000: shown as written (no thousands comma)
 SENTINELS = (RATE, TOTAL, NOTE)
 SLUG = {K.SCHOOL: "school-a", K.PROVIDER: "provider-a", K.LOCAL_AUTHORITY: "la-a", K.TRUST: "trust-a"}
 
