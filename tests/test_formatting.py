@@ -10,7 +10,14 @@ import pytest
 from django.template import Context, Template
 
 from apcommission import clock
-from placements.templatetags.formatting import govuk_date, govuk_datetime, govuk_time, govuk_time_range, hours, money
+from placements.templatetags.formatting import (
+    govuk_date,
+    govuk_datetime,
+    govuk_time,
+    govuk_time_range,
+    hours,
+    money,
+)
 
 
 @pytest.mark.parametrize(("value", "expected"), [
