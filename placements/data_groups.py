@@ -60,6 +60,9 @@ FIELD_GROUPS: dict[str, dict[str, str]] = {
         "consulted_pupil": G.REFERRAL_REASON, "consulted_parents": G.REFERRAL_REASON,
         "consulted_teacher": G.REFERRAL_REASON, "consulted_professionals": G.REFERRAL_REASON,
         "professionals_consulted": G.REFERRAL_REASON, "decision_notes": G.REFERRAL_REASON,
+        "no_parent_reason": G.PARENTS,
+        # Why information went without consent can itself be safeguarding information.
+        "share_basis_reason": G.SAFEGUARDING,
     },
     "CommissioningAgreement": {
         "rationale": G.REFERRAL_REASON,
@@ -78,6 +81,7 @@ FIELD_GROUPS: dict[str, dict[str, str]] = {
         "initial_assessment_summary": G.EDUCATION, "final_attainment": G.EDUCATION, "final_progress": G.EDUCATION,
         "final_attendance": G.ATTENDANCE, "final_behaviour": G.EDUCATION, "pupil_view": G.EDUCATION,
         "destination_details": G.EDUCATION,
+        "dual_school_name": G.EDUCATION, "dual_school_urn": G.EDUCATION,
     },
 }
 
@@ -88,10 +92,11 @@ PLACEMENT_FACTS: dict[str, set[str]] = {
     "ParentCarer": {"id", "pupil", "created_at"},
     "OtherAgency": {"id", "pupil", "created_at"},
     "Referral": {"id", "placement", "shared_sections", "submitted_at", "submitted_by", "approved_at",
-                 "approved_by", "updated_at"},
+                 "approved_by", "updated_at", "share_basis"},
     "CommissioningAgreement": {"id", "placement", "version", "change_summary", "created_at", "created_by",
                                "start_date", "planned_end_date", "review_date", "home_school_hours",
-                               "school_agreed_at", "school_agreed_by", "provider_agreed_at", "provider_agreed_by"},
+                               "school_agreed_at", "school_agreed_by", "provider_agreed_at", "provider_agreed_by",
+                               "school_lead", "set_up_visit_on", "next_visit_on"},
     "Target": {"id", "agreement", "order"},
     "Placement": {"id", "school", "pupil", "provider", "state", "registration_code", "created_by", "created_at",
                   "updated_at", "referred_at", "responded_at", "responded_by", "decline_reason",

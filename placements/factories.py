@@ -101,7 +101,7 @@ def complete_referral_data() -> dict:
         "strengths_interests": "Practical, good with engines, plays football.",
         "parents_aware": True, "parents_views": "Supportive.", "pupil_aware": True, "pupil_views": "Keen.",
         "attitude": "Works well one to one; struggles in large groups.",
-        "shared_sections": list(DEFAULT_SHARED),
+        "shared_sections": list(DEFAULT_SHARED), "share_basis": "consent",
         "consulted_pupil": True, "consulted_parents": True, "consulted_teacher": True,
     }
 

@@ -98,10 +98,10 @@ def available(state: str, kind: str) -> list[str]:
 
 def _guard_refer(placement: Placement, on: dt.date) -> list[str]:
     from . import provider_checks
-    from .referral_sections import missing_steps
+    from .referral_sections import send_problems
 
     referral = placement.referral
-    problems = [f"Complete the referral: {title}" for title in missing_steps(referral)]
+    problems = send_problems(referral)
     if not (referral.consulted_pupil and referral.consulted_parents and referral.consulted_teacher):
         problems.append("Consult the pupil, their parents or carers and a relevant teacher before the decision")
     if referral.approved_at is None:

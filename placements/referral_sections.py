@@ -19,6 +19,7 @@ from .models import (
     LookedAfter,
     Referral,
     SenProvision,
+    ShareBasis,
 )
 from .models.choices import RISK_INDICATORS
 
@@ -95,7 +96,10 @@ STEP_COMPLETE: dict[str, Callable[[Referral], bool]] = {
     "academic": lambda r: _answered(r.attending_mainstream, r.other_ap),
     "about": lambda r: _answered(r.strengths_interests.strip(), r.parents_aware, r.pupil_aware),
     "behaviour": lambda r: bool(r.attitude.strip()),
-    "sharing": lambda r: True,
+    # Answered: consent, a refusal, or a lawful basis with its reason (a refusal blocks sending:
+    # see send_problems).
+    "sharing": lambda r: bool(r.share_basis) and (r.share_basis != ShareBasis.LAWFUL_BASIS
+                                                  or bool(r.share_basis_reason.strip())),
 }
 
 
@@ -106,6 +110,27 @@ def step_complete(referral: Referral, slug: str) -> bool:
 def missing_steps(referral: Referral) -> list[str]:
     """Titles of the question pages still to complete before the referral can be sent."""
     return [title for slug, title in STEPS if not step_complete(referral, slug)]
+
+
+def sharing_problem(referral: Referral) -> str | None:
+    """Why the referral may not go to the provider on the recorded basis for sharing, or None."""
+    if referral.share_basis == ShareBasis.REFUSED:
+        return ("The parents or carers did not consent to sharing: the referral can only go to the provider "
+                "on a lawful basis, recorded with its reason, on the page 'What to share with the provider'")
+    return None
+
+
+def parents_problem(referral: Referral) -> str | None:
+    """A referral names at least one parent or carer, or says why there is none."""
+    if referral.no_parent_reason.strip() or referral.placement.pupil.parent_carers.exists():
+        return None
+    return "Add a parent or carer to the pupil's record, or say on 'School contacts' why there is none"
+
+
+def send_problems(referral: Referral) -> list[str]:
+    """Everything that stops the referral going to the headteacher or on to the provider."""
+    problems = [f"Complete the referral: {title}" for title in missing_steps(referral)]
+    return problems + [p for p in (parents_problem(referral), sharing_problem(referral)) if p]
 
 
 # --- Rows for display ---------------------------------------------------------------------

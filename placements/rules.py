@@ -84,14 +84,29 @@ def full_time_check(*, year_group: int, school_hours: Decimal, placement_hours: 
 def week_plan(sessions: Iterable) -> list[dict]:
     """Each weekday with its AP sessions; a half-day without AP is a school half-day.
 
-    Returns [{"weekday", "label", "am": session|None, "pm": session|None}] Monday to Friday.
+    Returns [{"weekday", "label", "am": session|None, "pm": session|None, "all_day": bool}] Monday to
+    Friday; an all-day session fills both halves (`all_day` True, `am` and `pm` the same session).
     """
-    by_slot = {(s.weekday, s.part): s for s in sessions}
-    return [
-        {"weekday": day.value, "label": day.label,
-         "am": by_slot.get((day.value, SessionPart.AM)), "pm": by_slot.get((day.value, SessionPart.PM))}
-        for day in Weekday
-    ]
+    by_slot = {}
+    for s in sessions:
+        for half in ((SessionPart.AM, SessionPart.PM) if s.part == SessionPart.DAY else (s.part,)):
+            by_slot[(s.weekday, half)] = s
+    plan = []
+    for day in Weekday:
+        am, pm = by_slot.get((day.value, SessionPart.AM)), by_slot.get((day.value, SessionPart.PM))
+        plan.append({"weekday": day.value, "label": day.label, "am": am, "pm": pm,
+                     "all_day": am is not None and am is pm})
+    return plan
+
+
+def session_clash(existing: Iterable, *, weekday: int, part: str) -> bool:
+    """Would a session on `weekday` in `part` overlap one already in the timetable? An all-day
+    session takes both halves of its day."""
+    halves = {SessionPart.AM, SessionPart.PM} if part == SessionPart.DAY else {part}
+    for s in existing:
+        if s.weekday == weekday and halves & ({SessionPart.AM, SessionPart.PM} if s.part == SessionPart.DAY else {s.part}):
+            return True
+    return False
 
 
 # --- Compulsory school age ------------------------------------------------------------------

@@ -497,6 +497,10 @@ def agreement_problems(*, placement: Placement, agreement: CommissioningAgreemen
         problems.append("Enter the start date")
     if not agreement.targets.all():
         problems.append("Add at least one target")
+    if agreement.school_lead_id is None:
+        problems.append("Name the school staff member responsible for the placement")
+    if agreement.next_visit_on is None:
+        problems.append("Enter the date of the school's next visit to the pupil at the provider")
     if agreement.sessions.all():
         check = registration_for(placement, agreement, on=on)
         if check.blocking:

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from notifications.services import notify
+from tenancy.models import Membership
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
-from . import lifecycle
+from . import lifecycle, rules
 from .lifecycle import Transition
 from .models import (
     SCHOOL_INTERNAL_EVENT_KINDS,
@@ -36,7 +37,7 @@ from .models import (
     Target,
     TimetableSession,
 )
-from .referral_sections import DEFAULT_SHARED, missing_steps
+from .referral_sections import DEFAULT_SHARED, send_problems
 
 log = logging.getLogger(__name__)
 
@@ -110,14 +111,16 @@ def agency_remove(*, agency: OtherAgency) -> None:
 # --- Referrals ----------------------------------------------------------------------------
 
 @transaction.atomic
-def referral_start(*, school, pupil: Pupil, provider, registration_code: str, by, now: dt.datetime) -> Placement:
-    """A draft referral of `pupil` to `provider`."""
+def referral_start(*, school, pupil: Pupil, provider, registration_code: str, by, now: dt.datetime,
+                   dual_school_name: str = "", dual_school_urn: str = "") -> Placement:
+    """A draft referral of `pupil` to `provider` (code D names the other school the pupil is on the roll of)."""
     from . import provider_checks
 
     problem = provider_checks.suspended_problem(school=school, provider=provider)
     if problem:
         raise ValidationError({"provider": problem})
     placement = Placement(school=school, pupil=pupil, provider=provider, registration_code=registration_code,
+                          dual_school_name=dual_school_name.strip(), dual_school_urn=dual_school_urn.strip(),
                           created_by=by)
     placement.full_clean()
     placement.save()
@@ -146,9 +149,9 @@ def referral_save(*, referral: Referral, data: dict) -> Referral:
 def referral_submit(*, referral: Referral, by, organisation, now: dt.datetime) -> Referral:
     """The AP lead sends the completed referral to the headteacher for a decision."""
     _check_draft(referral)
-    missing = missing_steps(referral)
-    if missing:
-        raise ValidationError([f"Complete the referral: {title}" for title in missing])
+    problems = send_problems(referral)
+    if problems:
+        raise ValidationError(problems)
     referral.submitted_at, referral.submitted_by = now, by
     referral.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
     placement = referral.placement
@@ -226,6 +229,7 @@ AGREEMENT_FIELDS = (
     "rationale", "pupil_profile", "baseline", "assessment_method", "accreditation_aim", "accreditation_level",
     "personal_social_wellbeing", "safeguarding_shared", "safeguarding_reporting", "dsl_details", "careers_plan",
     "access_arrangements", "start_date", "planned_end_date", "review_date", "home_school_hours", "change_summary",
+    "school_lead", "set_up_visit_on", "next_visit_on",
 )
 AGREEMENT_STATES = (State.ACCEPTED, State.AGREED, State.ACTIVE, State.EMERGENCY_REVIEW, State.SUSPENDED)
 
@@ -270,6 +274,9 @@ def agreement_save(*, agreement: CommissioningAgreement, data: dict) -> Commissi
     for key in AGREEMENT_FIELDS:
         if key in data:
             setattr(agreement, key, data[key])
+    if agreement.school_lead_id is not None and not Membership.objects.filter(
+            user_id=agreement.school_lead_id, organisation_id=agreement.placement.school_id, is_active=True).exists():
+        raise ValidationError({"school_lead": "Choose a member of staff at the school"})
     agreement.full_clean()
     agreement.save()
     return agreement
@@ -294,6 +301,9 @@ def target_remove(*, target: Target) -> None:
 def session_add(*, agreement: CommissioningAgreement, data: dict) -> TimetableSession:
     _unsign(agreement)
     session = TimetableSession(agreement=agreement, **data)
+    if rules.session_clash(agreement.sessions.all(), weekday=session.weekday, part=session.part):
+        raise ValidationError({"part": f"There is already a session on {session.get_weekday_display()} then: "
+                                       "remove it first, or choose another day or half"})
     session.full_clean()
     session.save()
     return session

@@ -17,6 +17,7 @@ from .choices import (
     RegistrationCode,
     SenProvision,
     SessionPart,
+    ShareBasis,
     State,
     Transport,
     Weekday,
@@ -30,6 +31,6 @@ __all__ = [
     "CommissioningAgreement", "Target", "TimetableSession",
     "State", "IN_AP_STATES", "PROVIDER_DETAIL_STATES", "PROVIDER_VISIBLE_STATES", "SCHOOL_INTERNAL_EVENT_KINDS",
     "ChildProtectionCategory", "ContactRole", "Destination", "EndReason", "EventAudience", "EventKind", "Frequency", "Gender",
-    "LookedAfter", "ParentalAgreementMethod", "RegistrationCode", "SenProvision", "SessionPart", "Transport",
+    "LookedAfter", "ParentalAgreementMethod", "RegistrationCode", "SenProvision", "SessionPart", "ShareBasis", "Transport",
     "Weekday",
 ]

@@ -44,6 +44,13 @@ class CommissioningAgreement(ScopedModel):
     dsl_details = models.CharField("School DSL name and contact details", max_length=300, blank=True)
     careers_plan = models.TextField("Careers and post-16 plan", blank=True)
     access_arrangements = models.TextField("Access arrangements: current and planned", blank=True)
+    # Who at the school answers for the placement, and the visits (seed 001 §16)
+    school_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="School staff member responsible for the placement",
+    )
+    set_up_visit_on = models.DateField("Date of the set-up visit", null=True, blank=True)
+    next_visit_on = models.DateField("Date of the next visit", null=True, blank=True)
     # Dates
     start_date = models.DateField("Start date", null=True, blank=True)
     planned_end_date = models.DateField("Planned end date", null=True, blank=True)
@@ -108,7 +115,7 @@ class TimetableSession(ScopedModel):
 
     agreement = models.ForeignKey(CommissioningAgreement, on_delete=models.CASCADE, related_name="sessions")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    part = models.CharField("Morning or afternoon", max_length=2, choices=SessionPart.choices)
+    part = models.CharField("Morning, afternoon or all day", max_length=3, choices=SessionPart.choices)
     start_time = models.TimeField("Start time")
     end_time = models.TimeField("End time")
     site = models.CharField("Site", max_length=200, blank=True, help_text="Where the session takes place")

@@ -113,6 +113,16 @@ class Weekday(models.IntegerChoices):
 class SessionPart(models.TextChoices):
     AM = "am", "Morning"
     PM = "pm", "Afternoon"
+    DAY = "day", "All day"
+
+
+class ShareBasis(models.TextChoices):
+    """On what basis the referral's information goes to the provider (seed 003: "Parental consent
+    must always be sought"). Only CONSENT and LAWFUL_BASIS (with its reason) let it go."""
+
+    CONSENT = "consent", "Parents or carers consented to the information being shared"
+    LAWFUL_BASIS = "lawful_basis", "Parents or carers did not consent, but there is a lawful basis to share"
+    REFUSED = "refused", "Parents or carers did not consent"
 
 
 class EndReason(models.TextChoices):

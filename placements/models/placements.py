@@ -6,7 +6,8 @@ The state moves only through placements/lifecycle.py.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -24,11 +25,13 @@ from .choices import (
     EventKind,
     ParentalAgreementMethod,
     RegistrationCode,
+    ShareBasis,
     State,
     Transport,
 )
 from .pupils import Pupil
 
+URN_VALIDATOR = RegexValidator(r"^\d{6}$", "A URN is 6 digits, as on Get Information About Schools")
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -64,6 +67,10 @@ class Placement(ScopedModel):
         "How the school registers the pupil for AP sessions", max_length=1,
         choices=RegistrationCode.choices, default=RegistrationCode.B,
     )
+    # Dual registration (code D): the other school the pupil is registered at.
+    dual_school_name = models.CharField("Name of the other school", max_length=200, blank=True)
+    dual_school_urn = models.CharField("URN of the other school", max_length=6, blank=True,
+                                       validators=[URN_VALIDATOR])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -116,6 +123,11 @@ class Placement(ScopedModel):
         ]
         constraints = [
             models.CheckConstraint(
+                name="placement_dual_names_other_school",
+                condition=~Q(registration_code="D") | (~Q(dual_school_name="") & ~Q(dual_school_urn="")),
+                violation_error_message="A dual-registered pupil needs the other school's name and URN.",
+            ),
+            models.CheckConstraint(
                 name="placement_declined_has_reason",
                 condition=~Q(state=State.DECLINED) | ~Q(decline_reason=""),
                 violation_error_message="Give a reason for declining the referral.",
@@ -129,6 +141,16 @@ class Placement(ScopedModel):
 
     def __str__(self) -> str:
         return f"Placement {self.pk} at {self.provider}"
+
+    def clean(self):
+        if self.registration_code == RegistrationCode.D:
+            errors = {}
+            if not self.dual_school_name.strip():
+                errors["dual_school_name"] = "Enter the name of the other school the pupil is registered at"
+            if not self.dual_school_urn.strip():
+                errors["dual_school_urn"] = "Enter the other school's URN: 6 digits, as on Get Information About Schools"
+            if errors:
+                raise ValidationError(errors)
 
     @classmethod
     def scope_q(cls, organisation):
@@ -197,7 +219,12 @@ class Referral(ScopedModel):
     behaviour_history = models.TextField("Current or historical behaviour concerns", blank=True)
     attitude = models.TextField("Attitude to work, staff and peers", blank=True)
     strategies = models.TextField("Behaviour strategies that work", blank=True)
-    # Sharing with the provider
+    # Parents or carers: the pupil's record holds them; a referral without one says why.
+    no_parent_reason = models.TextField("Why no parent or carer is named", blank=True)
+    # Sharing with the provider: the basis, and which optional sections
+    share_basis = models.CharField("Consent to share with the provider", max_length=16, choices=ShareBasis.choices,
+                                   blank=True)
+    share_basis_reason = models.TextField("The lawful basis for sharing without consent", blank=True)
     shared_sections = models.JSONField(default=list, blank=True)
     # Submitted for the headteacher's decision
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
