@@ -593,6 +593,23 @@ class SuitabilityItem(models.TextChoices):
     EQUALITY = "equality", "Not acting in a way that would undermine the Equality Act"
 
 
+# The documents in the provider's pack that evidence a check: when one is missing or expired, the
+# school may still find the check met (seen on a visit, a newer copy by email), but says why.
+SUITABILITY_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    SuitabilityItem.CP_HS_POLICIES: (DocumentKind.SAFEGUARDING, DocumentKind.HEALTH_SAFETY),
+    SuitabilityItem.ONLINE_SAFETY: (DocumentKind.ONLINE_SAFETY,),
+    SuitabilityItem.ANTI_BULLYING: (DocumentKind.ANTI_BULLYING,),
+    SuitabilityItem.LONE_WORKING: (DocumentKind.LONE_WORKING,),
+    SuitabilityItem.FIRE: (DocumentKind.FIRE_RISK,),
+    SuitabilityItem.INSURANCE: (DocumentKind.INSURANCE,),
+    SuitabilityItem.FIRST_AID: (DocumentKind.FIRST_AID,),
+    SuitabilityItem.CAREERS: (DocumentKind.CAREERS,),
+    SuitabilityItem.EQUALITY: (DocumentKind.EQUAL_OPPORTUNITIES,),
+    SuitabilityItem.BEHAVIOUR: (DocumentKind.BEHAVIOUR,),
+    SuitabilityItem.ATTENDANCE: (DocumentKind.ATTENDANCE,),
+}
+
+
 SUITABILITY_SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Legal status", ("legal_entity", "registration")),
     ("Safeguarding", ("cp_hs_policies", "dbs_confirmation", "safeguarding_training", "online_safety",
@@ -671,6 +688,8 @@ class SuitabilityCheckItem(ScopedModel):
     item = models.CharField(max_length=30, choices=SuitabilityItem.choices)
     outcome = models.CharField(max_length=15, choices=CheckOutcome.choices)
     evidence = models.TextField(blank=True)
+    justification = models.TextField(
+        "Why it is met although the provider's pack shows the document missing or expired", blank=True)
     checked_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

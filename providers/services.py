@@ -24,6 +24,7 @@ from tenancy.services import audit_record
 from . import conf, rules
 from .models import (
     ALWAYS_APPLICABLE,
+    SUITABILITY_DOCUMENTS,
     CheckOutcome,
     CheckStatus,
     DeclaredPupilGroup,
@@ -373,37 +374,52 @@ def suitability_check_start(*, school: Organisation, provider: Organisation, by,
 
 @transaction.atomic
 def suitability_answers_save(
-    *, check: SuitabilityCheck, answers: Mapping[str, tuple[str, str]], by, now: dt.datetime,
+    *, check: SuitabilityCheck, answers: Mapping[str, tuple[str, ...]], by, now: dt.datetime,
 ) -> SuitabilityCheck:
-    """Record outcome and evidence per item. An answer that changes gets today's date; blank
-    outcomes are left unanswered."""
+    """Record outcome, evidence and (where the pack lacks the document) justification per item:
+    `answers[item]` is (outcome, evidence) or (outcome, evidence, justification). An answer that
+    changes gets today's date; blank outcomes are left unanswered."""
     check = SuitabilityCheck.objects.select_for_update().get(pk=check.pk)
     if check.status != CheckStatus.DRAFT:
         raise ValidationError("This check has been signed off. Start a new check to change it.")
     existing = {i.item: i for i in SuitabilityCheckItem.objects.filter(suitability_check=check)}
     today = local_date(now)
-    for item, (outcome, evidence) in answers.items():
+    for item, answer in answers.items():
         if item not in SuitabilityItem.values:
             continue
-        evidence = (evidence or "").strip()
+        outcome, evidence, justification = (tuple(answer) + ("",))[:3]
+        evidence, justification = (evidence or "").strip(), (justification or "").strip()
         row = existing.get(item)
         if not outcome:
             if row is not None:
                 row.delete()
             continue
-        if row is not None and row.outcome == outcome and row.evidence == evidence:
+        if row is not None and (row.outcome, row.evidence, row.justification) == (outcome, evidence, justification):
             continue
         row = row or SuitabilityCheckItem(suitability_check=check, item=item)
-        row.outcome, row.evidence, row.checked_on, row.recorded_by = outcome, evidence, today, by
+        row.outcome, row.evidence, row.justification = outcome, evidence, justification
+        row.checked_on, row.recorded_by = today, by
         row.full_clean()
         row.save()
     audit_record(organisation=check.school, user=by, action=AuditAction.CHANGE, obj=check, detail="answers saved")
     return check
 
 
-def suitability_signoff_problems(*, check: SuitabilityCheck, profile: ProviderProfile | None) -> list[str]:
+def suitability_pack_gaps(*, provider: Organisation, on: dt.date) -> dict[str, list[str]]:
+    """For each check the pack evidences, the labels of its documents that are missing or expired."""
+    from .selectors import compliance_summary
+
+    bad = {line.kind: line.label for line in compliance_summary(provider=provider, on=on).documents
+           if line.status in (rules.MISSING, rules.EXPIRED)}
+    return {item: [bad[kind] for kind in kinds if kind in bad]
+            for item, kinds in SUITABILITY_DOCUMENTS.items() if any(kind in bad for kind in kinds)}
+
+
+def suitability_signoff_problems(*, check: SuitabilityCheck, profile: ProviderProfile | None,
+                                 on: dt.date) -> list[str]:
     """Why this check cannot be signed off yet (empty when it can)."""
     answers = {i.item: i for i in SuitabilityCheckItem.objects.filter(suitability_check=check)}
+    gaps = suitability_pack_gaps(provider=check.provider, on=on)
     problems = []
     unanswered = [label for value, label in SuitabilityItem.choices if value not in answers]
     if unanswered:
@@ -421,6 +437,9 @@ def suitability_signoff_problems(*, check: SuitabilityCheck, profile: ProviderPr
                 problems.append(f"Say why this does not apply: {label}")
         elif not answer.evidence:
             problems.append(f"Record the evidence for: {label}")
+        elif value in gaps and not answer.justification:
+            problems.append(f"The provider's pack has no current {' or '.join(d.lower() for d in gaps[value])}: "
+                            f"say why this is met all the same, or mark it not met: {label}")
     if profile is not None and profile.must_register:
         problems.append("The provider teaches pupils in a way that requires registration as an independent "
                         "school but is not registered: halt the placement discussion")
@@ -435,7 +454,7 @@ def suitability_signoff(*, check: SuitabilityCheck, by, job_title: str, now: dt.
     if not job_title.strip():
         raise ValidationError({"job_title": "Enter your role"})
     profile = ProviderProfile.objects.filter(provider_id=check.provider_id).first()
-    problems = suitability_signoff_problems(check=check, profile=profile)
+    problems = suitability_signoff_problems(check=check, profile=profile, on=local_date(now))
     if problems:
         raise ValidationError(problems)
     today = local_date(now)

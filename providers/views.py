@@ -485,7 +485,8 @@ def suitability_signoff(request, org, provider_pk):
     if draft is None:
         problems = ["Record the checks before you sign off"]
     else:
-        problems = services.suitability_signoff_problems(check=draft, profile=selectors.profile_for(provider=provider))
+        problems = services.suitability_signoff_problems(check=draft, profile=selectors.profile_for(provider=provider),
+                                                       on=clock.today())
     form = SignOffForm(posted(request), initial={"job_title": request.membership.job_title})
     if request.method == "POST" and not problems and form.is_valid():
         with service_errors(form):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from providers.models import (
     ALWAYS_APPLICABLE,
+    SUITABILITY_DOCUMENTS,
     CheckStatus,
     SuitabilityCheck,
     SuitabilityCheckItem,
@@ -28,8 +29,11 @@ from tenancy.scoping import scope, scopes_disabled
 from .conftest import NOW, TODAY, manager, profile
 
 
-def all_met():
-    return {item: ("met", f"Seen on visit: {item}") for item in SuitabilityItem.values}
+def all_met(*, justified=True):
+    """Every check met with evidence; where the (empty) pack lacks the document, justified."""
+    return {item: ("met", f"Seen on visit: {item}",
+                   "Current copy seen on the set-up visit" if justified and item in SUITABILITY_DOCUMENTS else "")
+            for item in SuitabilityItem.values}
 
 
 @pytest.fixture
@@ -72,6 +76,34 @@ def test_signoff_refuses_not_met_and_not_applicable_where_it_always_applies(worl
     assert any(m.startswith("Say why this does not apply: Pupils can share") for m in messages)
     assert any(m.startswith("Record the evidence for: A good pupil induction") for m in messages)
     assert "insurance" in ALWAYS_APPLICABLE
+
+
+def test_a_check_met_while_the_pack_lacks_its_document_needs_a_justification(world, school, lead):
+    """Before: a school could sign off with every pack document "Missing". Now each check the pack
+    evidences is met only with a reason when its document is missing or expired."""
+    check = start(world, school, lead, all_met(justified=False))
+    with scope(organisation=school), pytest.raises(ValidationError) as exc:
+        suitability_signoff(check=check, by=lead, job_title="AP lead", now=NOW)
+    gaps = [m for m in exc.value.messages if m.startswith("The provider's pack has no current")]
+    assert len(gaps) == len(SUITABILITY_DOCUMENTS)
+    assert any("public liability insurance certificate" in m and m.endswith("Public liability insurance in place "
+                                                                            "and the certificate displayed") for m in gaps)
+    with scope(organisation=school):
+        suitability_answers_save(check=check, answers=all_met(), by=lead, now=NOW)
+        suitability_signoff(check=check, by=lead, job_title="AP lead", now=NOW)
+        check.refresh_from_db()
+    assert check.status == CheckStatus.SIGNED_OFF
+
+
+def test_a_current_pack_document_needs_no_justification(world, school, lead):
+    from .conftest import upload
+
+    upload(world, kind="insurance", insurer="Zurich", cover_amount=10_000_000, covers_under_16s=True)
+    answers = all_met()
+    answers["insurance"] = ("met", "Certificate in the pack")
+    check = start(world, school, lead, answers)
+    with scope(organisation=school):
+        suitability_signoff(check=check, by=lead, job_title="AP lead", now=NOW)
 
 
 def test_signoff_refused_when_the_provider_must_register(world, school, lead):
@@ -129,9 +161,11 @@ def test_unchanged_answers_keep_their_date(world, school, lead):
 
 def _form_data(answers):
     data = {}
-    for item, (outcome, evidence) in answers.items():
+    for item, (outcome, evidence, *justification) in answers.items():
         data[f"{item}_outcome"] = outcome
         data[f"{item}_evidence"] = evidence
+        if justification and justification[0]:
+            data[f"{item}_justification"] = justification[0]
     return data
 
 
