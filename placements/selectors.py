@@ -66,6 +66,16 @@ def pupil_agencies(pupil: Pupil) -> list[OtherAgency]:
 
 # --- Placements ---------------------------------------------------------------------------
 
+def school_staff(school):
+    """The school's active members, for "who is responsible" choices (through the scoped Membership)."""
+    from django.contrib.auth import get_user_model
+
+    from tenancy.models import Membership
+
+    members = Membership.objects.filter(organisation=school, is_active=True).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("full_name", "email")
+
+
 def placement_list():
     """Placements the organisation sees, with what the list shows: one query."""
     return Placement.objects.select_related("pupil", "school", "provider").order_by("-updated_at", "-pk")
@@ -249,6 +259,7 @@ class PlacementDetails:
     assessment_summary: str
     destination_details: str
     end_report: list[tuple[str, str]]
+    dual_school: str = ""  # code D: the other school the pupil is registered at
 
 
 END_REPORT = [("Attainment", "final_attainment", DataGroup.EDUCATION),
@@ -265,6 +276,8 @@ def placement_details(placement: Placement, reader: Reader) -> PlacementDetails:
         destination_details=placement.destination_details if education else "",
         end_report=[(label, getattr(placement, name)) for label, name, group in END_REPORT
                     if reader.can(group) and getattr(placement, name)],
+        dual_school=(f"{placement.dual_school_name} (URN {placement.dual_school_urn})"
+                     if education and placement.dual_school_name else ""),
     )
 
 

@@ -544,9 +544,10 @@ class SuitabilityForm(Form):
     """All of seed 002's checks on one page, grouped; each has an outcome and evidence.
     Saving part-way is allowed: sign-off checks that every item is answered."""
 
-    def __init__(self, *args, answers: dict, **kwargs):
+    def __init__(self, *args, answers: dict, gaps: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(SuitabilityItem.choices)
+        self.gaps = gaps or {}
         layout = []
         for section, items in SUITABILITY_SECTIONS:
             layout.append(HTML(f'<h2 class="govuk-heading-m">{section}</h2>'))
@@ -564,6 +565,17 @@ class SuitabilityForm(Form):
                     self.fields[f"{item}_evidence"].help_text = f"Recorded {answer.checked_on:%-d %B %Y}"
                 layout += [Field.radios(f"{item}_outcome", legend_size=Size.SMALL, small=True, inline=True),
                            textarea(self, f"{item}_evidence", 2)]
+                if item in self.gaps:
+                    missing = " or ".join(d.lower() for d in self.gaps[item])
+                    self.fields[f"{item}_justification"] = forms.CharField(
+                        label=format_html('If met, why, although the pack has no current {}?'
+                                          '<span class="govuk-visually-hidden"> ({})</span>', missing, labels[item]),
+                        help_text="For example, a current copy seen on a visit or sent by email. Needed to sign off "
+                                  "a check as met while its document is missing or expired.",
+                        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+                    if answer is not None:
+                        self.initial[f"{item}_justification"] = answer.justification
+                    layout.append(textarea(self, f"{item}_justification", 2))
         self.helper = helper(*layout, submit="Save checks", secondary=("then", "Save and go to sign-off"))
 
     def clean(self):
@@ -573,8 +585,9 @@ class SuitabilityForm(Form):
                 self.add_error(f"{item}_outcome", "Select met, not met or not applicable for the evidence you entered")
         return data
 
-    def answers(self) -> dict[str, tuple[str, str]]:
-        return {item: (self.cleaned_data.get(f"{item}_outcome") or "", self.cleaned_data.get(f"{item}_evidence") or "")
+    def answers(self) -> dict[str, tuple[str, str, str]]:
+        return {item: (self.cleaned_data.get(f"{item}_outcome") or "", self.cleaned_data.get(f"{item}_evidence") or "",
+                       self.cleaned_data.get(f"{item}_justification") or "")
                 for item in SuitabilityItem.values}
 
 

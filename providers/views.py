@@ -459,7 +459,8 @@ def suitability_check(request, org, provider_pk):
     draft, signed = selectors.suitability_check_latest(school=school, provider=provider)
     check = draft
     answers = {i.item: i for i in SuitabilityCheckItem.objects.filter(suitability_check=check)} if check else {}
-    form = SuitabilityForm(posted(request), answers=answers)
+    form = SuitabilityForm(posted(request), answers=answers,
+                           gaps=services.suitability_pack_gaps(provider=provider, on=_today()))
     if request.method == "POST" and form.is_valid():
         now = clock.now()
         check = check or services.suitability_check_start(school=school, provider=provider, by=request.user, now=now)

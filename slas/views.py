@@ -27,7 +27,7 @@ from .forms import (
     TerminateForm,
     VerifyForm,
 )
-from .models import SLAClause
+from .models import ServiceLevelAgreement, SLAClause
 from .selectors import sla_by_pdf_hash, sla_detail_queryset
 
 SCHOOL = (K.SCHOOL,)
@@ -103,10 +103,20 @@ def sla_detail_view(request, org, pk):
     })
 
 
+def _locked_page(request, sla, *, title: str, rows: list[tuple[str, str]]):
+    """A signed or terminated SLA's edit page: what it says, read-only, and the way to change it."""
+    return render(request, "slas/locked.html", {
+        "sla": sla, "title": title, "rows": rows,
+        "can_amend": sla.status == "signed" and not ServiceLevelAgreement.objects.filter(previous=sla).exists(),
+    })
+
+
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
 def sla_schedule_view(request, org, pk):
     _require_costs(request)
     sla = _sla(request, pk)
+    if sla.is_locked:
+        return _locked_page(request, sla, title="Schedule of provision", rows=[])
     form = SLAScheduleForm(posted(request), instance=sla)
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
@@ -123,6 +133,8 @@ def sla_schedule_view(request, org, pk):
 def sla_clause_view(request, org, pk, clause_pk):
     sla = _sla(request, pk)
     clause = get_object_or_404(SLAClause, sla=sla, pk=clause_pk)
+    if sla.is_locked:
+        return _locked_page(request, sla, title=clause.heading, rows=[(clause.section, services.render_clause(sla, clause.body))])
     form = ClauseForm(posted(request), initial={"heading": clause.heading, "body": clause.body})
     if request.method == "POST" and form.is_valid():
         with service_errors(form):

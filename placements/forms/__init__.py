@@ -6,7 +6,7 @@ from apcommission.forms import SubmitForm, yes_no_initial
 from .agreements import NOON, AgreementForm, SessionForm, TargetForm
 from .decisions import DecisionForm, InitialAssessmentForm, RespondForm
 from .lifecycle import DestinationForm, EndForm, ParentalAgreementForm, StatusChangeForm
-from .pupils import AgencyForm, ParentCarerForm, PupilForm, PupilSensitiveForm
+from .pupils import SENSITIVE_SECTIONS, AgencyForm, ParentCarerForm, PupilForm, PupilSensitiveForm
 from .referrals import (
     STEP_FORMS,
     SUBJECT_PARTS,
@@ -27,7 +27,7 @@ from .referrals import (
 __all__ = [
     "NOON", "STEP_FORMS", "SUBJECT_PARTS", "SUBJECT_ROWS", "AboutStep", "AcademicStep", "AgencyForm", "AgreementForm",
     "BehaviourStep", "ContactsStep", "DecisionForm", "DestinationForm", "EndForm", "InitialAssessmentForm",
-    "ParentCarerForm", "ParentalAgreementForm", "PupilForm", "PupilSensitiveForm", "ReasonStep", "ReferralStartForm",
+    "ParentCarerForm", "ParentalAgreementForm", "PupilForm", "PupilSensitiveForm", "SENSITIVE_SECTIONS", "ReasonStep", "ReferralStartForm",
     "RespondForm", "RiskStep", "SafeguardingStep", "SessionForm", "SharingStep", "StatusChangeForm", "StepForm",
     "SubmitForm", "TargetForm", "TransportStep", "yes_no_initial",
 ]

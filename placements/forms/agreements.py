@@ -23,11 +23,20 @@ from ..models import (
 )
 
 NOON = dt.time(12, 0)
+# A morning session may run to lunch; one that ends later than this is all day.
+AFTERNOON_STARTS = dt.time(13, 30)
 
 
 # --- Agreement ----------------------------------------------------------------------------
 
 class AgreementForm(ModelForm):
+    school_lead = forms.ModelChoiceField(
+        label="School staff member responsible for the placement", queryset=None, required=False,
+        empty_label="Select a member of staff",
+        help_text="They visit the pupil, complete the reviews and are the provider's first contact at the school")
+    set_up_visit_on = date_field("Date of the set-up visit", required=False)
+    next_visit_on = date_field("Date of the next visit", required=False,
+                               help_text="The school visits the pupil at the provider at least once each half term")
     start_date = date_field("Start date", required=False)
     planned_end_date = date_field("Planned end date", required=False)
     review_date = date_field("First review date", required=False, help_text="Reviews are at least half-termly")
@@ -36,16 +45,19 @@ class AgreementForm(ModelForm):
         model = CommissioningAgreement
         fields = ["change_summary", "rationale", "pupil_profile", "baseline", "assessment_method",
                   "accreditation_aim", "accreditation_level", "personal_social_wellbeing", "safeguarding_shared",
-                  "safeguarding_reporting", "dsl_details", "careers_plan", "access_arrangements", "start_date",
-                  "planned_end_date", "review_date", "home_school_hours"]
+                  "safeguarding_reporting", "dsl_details", "careers_plan", "access_arrangements", "school_lead",
+                  "set_up_visit_on", "next_visit_on", "start_date", "planned_end_date", "review_date",
+                  "home_school_hours"]
         help_texts = {
             "home_school_hours": "Hours a week the pupil is taught at the home school alongside this placement. "
                                  "Enter 0 if the placement is the pupil's whole week.",
             "safeguarding_shared": "Do not repeat details from the referral: say what was shared and with whom",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["school_lead"].queryset = staff
+        self.fields["school_lead"].label_from_instance = lambda user: user.full_name or user.email
         textareas = ["rationale", "pupil_profile", "baseline", "assessment_method", "personal_social_wellbeing",
                      "safeguarding_shared", "safeguarding_reporting", "careers_plan", "access_arrangements"]
         for name in textareas:
@@ -65,6 +77,8 @@ class AgreementForm(ModelForm):
                      textarea(self, "safeguarding_reporting", 3), Field.text("dsl_details"),
                      textarea(self, "careers_plan", 3), textarea(self, "access_arrangements", 3),
                      legend="Wellbeing, safeguarding, careers and access", legend_size=Size.MEDIUM),
+            Fieldset(Field.select("school_lead"), Field("set_up_visit_on"), Field("next_visit_on"),
+                     legend="Who is responsible, and visits", legend_size=Size.MEDIUM),
             Fieldset(Field("start_date"), Field("planned_end_date"), Field("review_date"),
                      Field.text("home_school_hours", field_width=4),
                      legend="Dates and hours", legend_size=Size.MEDIUM),
@@ -88,8 +102,9 @@ class TargetForm(ModelForm):
 class SessionForm(Form):
     weekday = forms.TypedChoiceField(label="Day", choices=Weekday.choices, coerce=int, widget=forms.RadioSelect,
                                      error_messages={"required": "Select the day"})
-    part = forms.ChoiceField(label="Morning or afternoon", choices=SessionPart.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Select morning or afternoon"})
+    part = forms.ChoiceField(label="Morning, afternoon or all day", choices=SessionPart.choices,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Select morning, afternoon or all day"})
     start_time = forms.TimeField(label="Start time", input_formats=["%H:%M", "%H.%M"], help_text="For example, 09:30",
                                  error_messages={"required": "Enter the start time", "invalid": "Enter a time like 09:30"})
     end_time = forms.TimeField(label="End time", input_formats=["%H:%M", "%H.%M"], help_text="For example, 12:00",
@@ -111,4 +126,8 @@ class SessionForm(Form):
             self.add_error("start_time", "A morning session starts before 12:00")
         if start and part == SessionPart.PM and start < NOON:
             self.add_error("start_time", "An afternoon session starts at 12:00 or later")
+        if start and part == SessionPart.AM and end and end > AFTERNOON_STARTS:
+            self.add_error("part", "This session runs into the afternoon: select all day")
+        if part == SessionPart.DAY and start and end and not (start < NOON < end):
+            self.add_error("part", "An all-day session starts before 12:00 and ends after it")
         return data

@@ -66,6 +66,20 @@ class PupilForm(ModelForm):
         return (self.cleaned_data.get("upn") or "").strip().upper().replace(" ", "")
 
 
+# The special-category record in three parts, each saved on its own (a school may know the SEN
+# details long before the safeguarding answers): slug → (title, fields).
+SENSITIVE_SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "safeguarding": ("Looked after and safeguarding", (
+        "looked_after", "order_held_by", "date_in_care", "child_protection", "child_protection_category",
+        "child_in_need", "private_fostering", "youth_offending_service")),
+    "sen-health": ("SEN, disability and health", (
+        "sen_provision", "sen_details", "disabled", "disability_details", "access_arrangements", "medical_needs",
+        "medication", "mental_health_concerns", "mental_health_referral")),
+    "equality": ("Ethnicity and religion", ("ethnicity", "religion")),
+}
+SENSITIVE_SECTION_FIELDS = {slug: fields for slug, (_, fields) in SENSITIVE_SECTIONS.items()}
+
+
 class PupilSensitiveForm(Form):
     """Special-category record (seed 001 §15): safeguarding, SEN and health, ethnicity and religion."""
 
@@ -95,31 +109,35 @@ class PupilSensitiveForm(Form):
     ethnicity = forms.CharField(label="Ethnic group", required=False, max_length=80)
     religion = forms.CharField(label="Religion", required=False, max_length=80)
 
-    def __init__(self, *args, instance=None, **kwargs):
+    def __init__(self, *args, instance=None, section: str = "safeguarding", **kwargs):
+        """One section of the record at a time (each saves on its own): see SENSITIVE_SECTIONS."""
+        self.section = section
+        names = SENSITIVE_SECTION_FIELDS[section]
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: (yes_no_initial(getattr(instance, name))
                                         if isinstance(self.base_fields[name], forms.TypedChoiceField)
-                                        else getattr(instance, name)) for name in self.base_fields}
+                                        else getattr(instance, name)) for name in names}
         super().__init__(*args, **kwargs)
-        self.helper = helper(
-            Fieldset(
+        for name in list(self.fields):
+            if name not in names:
+                del self.fields[name]
+        layouts = {
+            "safeguarding": lambda: (
                 Field.radios("looked_after", small=True), Field.text("order_held_by", field_width=20),
                 Field("date_in_care"), Field.radios("child_protection", small=True),
                 Field.radios("child_protection_category", small=True), Field.radios("child_in_need", small=True),
                 Field.radios("private_fostering", small=True), Field.radios("youth_offending_service", small=True),
-                legend="Looked after and safeguarding", legend_size=Size.MEDIUM,
             ),
-            Fieldset(
+            "sen-health": lambda: (
                 Field.radios("sen_provision", small=True), textarea(self, "sen_details"),
                 Field.radios("disabled", small=True), textarea(self, "disability_details", 3),
-                textarea(self, "access_arrangements", 3), textarea(self, "medical_needs", 3), textarea(self, "medication", 3),
-                textarea(self, "mental_health_concerns", 3), Field.radios("mental_health_referral", small=True),
-                legend="SEN, disability and health", legend_size=Size.MEDIUM,
+                textarea(self, "access_arrangements", 3), textarea(self, "medical_needs", 3),
+                textarea(self, "medication", 3), textarea(self, "mental_health_concerns", 3),
+                Field.radios("mental_health_referral", small=True),
             ),
-            Fieldset(Field.text("ethnicity", field_width=20), Field.text("religion", field_width=20),
-                     legend="Ethnicity and religion", legend_size=Size.MEDIUM),
-            submit="Save",
-        )
+            "equality": lambda: (Field.text("ethnicity", field_width=20), Field.text("religion", field_width=20)),
+        }
+        self.helper = helper(*layouts[section](), submit="Save")
 
     def clean(self):
         data = super().clean()

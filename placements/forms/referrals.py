@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
+from crispy_forms_gds.layout import HTML, ConditionalQuestion, ConditionalRadios, Field, Fieldset, Size
 from django import forms
 
 from apcommission.forms import (
@@ -18,6 +18,7 @@ from ..models import (
     ContactRole,
     Frequency,
     RegistrationCode,
+    ShareBasis,
     Transport,
 )
 from ..models.choices import RISK_INDICATORS
@@ -44,6 +45,9 @@ class ReferralStartForm(Form):
         help_text="B when the school arranges off-site provision; D when the pupil is dual registered at "
                   "another school; K when the local authority arranges it",
     )
+    dual_school_name = forms.CharField(label="Name of the other school", required=False, max_length=200)
+    dual_school_urn = forms.CharField(label="URN of the other school", required=False, max_length=6,
+                                      help_text="6 digits, as on Get Information About Schools")
 
     def __init__(self, *args, pupils, providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,8 +55,26 @@ class ReferralStartForm(Form):
         self.fields["pupil"].label_from_instance = lambda p: f"{p.last_name}, {p.first_name} ({p.get_year_group_display()})"
         self.fields["provider"].queryset = providers
         self.fields["provider"].label_from_instance = _provider_choice_label
-        self.helper = helper(Field.select("pupil"), Field.select("provider"),
-                             Field.radios("registration_code", small=True), submit="Start referral")
+        labels = dict(RegistrationCode.choices)
+        self.helper = helper(
+            Field.select("pupil"), Field.select("provider"),
+            ConditionalRadios("registration_code", labels[RegistrationCode.B],
+                              ConditionalQuestion(labels[RegistrationCode.D], Field.text("dual_school_name", field_width=20),
+                                                  Field.text("dual_school_urn", field_width=5)),
+                              labels[RegistrationCode.K]),
+            submit="Start referral")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("registration_code") == RegistrationCode.D:
+            if not (data.get("dual_school_name") or "").strip():
+                self.add_error("dual_school_name", "Enter the name of the other school the pupil is registered at")
+            if not (data.get("dual_school_urn") or "").strip():
+                self.add_error("dual_school_urn", "Enter the other school's URN: 6 digits, as on Get Information "
+                                                  "About Schools")
+        else:
+            data["dual_school_name"] = data["dual_school_urn"] = ""
+        return data
 
 
 
@@ -116,7 +138,13 @@ class ReasonStep(StepForm):
 
 
 class ContactsStep(StepForm):
-    """School contacts: name, position and email for each role (seed 001 §15)."""
+    """School contacts: name, position and email for each role (seed 001 §15); and, when the pupil's
+    record names no parent or carer, why not."""
+
+    no_parent_reason = long_text_field(
+        "If no parent or carer is named on the pupil's record, why not?",
+        help_text="Parents and carers are added on the pupil's record. A referral names at least one, or says "
+                  "why there is none (for example, the local authority holds parental responsibility).")
 
     def __init__(self, *args, referral, draft=False, **kwargs):
         for role in ContactRole:
@@ -129,16 +157,16 @@ class ContactsStep(StepForm):
         super().__init__(*args, referral=referral, draft=draft, **kwargs)
 
     def layout_fields(self):
-        return tuple(
+        return (*(
             Fieldset(Field.text(f"{role.value}_name", field_width=20), Field.text(f"{role.value}_position", field_width=20),
                      Field.text(f"{role.value}_email", field_width=20),
                      legend=role.label + ("" if role in (ContactRole.MAIN, ContactRole.DSL) else " (optional)"),
                      legend_size=Size.MEDIUM)
             for role in ContactRole
-        )
+        ), Fieldset(textarea(self, "no_parent_reason", 3), legend="Parents and carers", legend_size=Size.MEDIUM))
 
     def initial_from(self, referral):
-        initial = {}
+        initial = {"no_parent_reason": referral.no_parent_reason}
         for role in ContactRole:
             contact = referral.school_contacts.get(role.value) or {}
             for part in ("name", "position", "email"):
@@ -151,7 +179,7 @@ class ContactsStep(StepForm):
             row = {part: self.cleaned_data.get(f"{role.value}_{part}") or "" for part in ("name", "position", "email")}
             if any(row.values()):
                 contacts[role.value] = row
-        return {"school_contacts": contacts}
+        return {"school_contacts": contacts, "no_parent_reason": self.cleaned_data.get("no_parent_reason") or ""}
 
 
 class TransportStep(StepForm):
@@ -314,6 +342,14 @@ class BehaviourStep(StepForm):
 
 
 class SharingStep(StepForm):
+    model_fields = ("share_basis", "share_basis_reason", "shared_sections")
+    share_basis = forms.ChoiceField(
+        label="Have the parents or carers consented to this information being shared with the provider?",
+        choices=ShareBasis.choices, widget=forms.RadioSelect,
+        help_text="Parental consent must always be sought. Without it the referral can only go to the provider "
+                  "on a lawful basis, for example to keep the pupil safe.",
+        error_messages={"required": "Select whether the parents or carers consented to sharing"})
+    share_basis_reason = long_text_field("What is the lawful basis for sharing without consent?")
     shared_sections = forms.MultipleChoiceField(
         label="Which optional sections will you share with the provider?", required=False,
         widget=forms.CheckboxSelectMultiple, choices=[(s.key, s.title) for s in OPTIONAL_SECTIONS],
@@ -323,13 +359,29 @@ class SharingStep(StepForm):
     )
 
     def initial_from(self, referral):
-        return {"shared_sections": list(referral.shared_sections)}
+        return {"share_basis": referral.share_basis, "share_basis_reason": referral.share_basis_reason,
+                "shared_sections": list(referral.shared_sections)}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("share_basis") == ShareBasis.LAWFUL_BASIS:
+            if not self.draft and not (data.get("share_basis_reason") or "").strip():
+                self.add_error("share_basis_reason", "Enter the lawful basis for sharing without consent")
+        else:
+            data["share_basis_reason"] = ""
+        return data
 
     def to_model(self):
-        return {"shared_sections": list(self.cleaned_data.get("shared_sections") or [])}
+        return {"share_basis": self.cleaned_data.get("share_basis") or "",
+                "share_basis_reason": self.cleaned_data.get("share_basis_reason") or "",
+                "shared_sections": list(self.cleaned_data.get("shared_sections") or [])}
 
     def layout_fields(self):
-        return (Field.checkboxes("shared_sections", small=True),)
+        labels = dict(ShareBasis.choices)
+        return (ConditionalRadios("share_basis", labels[ShareBasis.CONSENT],
+                                  ConditionalQuestion(labels[ShareBasis.LAWFUL_BASIS], textarea(self, "share_basis_reason", 3)),
+                                  labels[ShareBasis.REFUSED]),
+                Field.checkboxes("shared_sections", small=True))
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

@@ -106,7 +106,7 @@ def _draft_agreement(request, placement) -> CommissioningAgreement:
 def agreement_edit(request, org, pk):
     placement = _placement(pk)
     agreement = _draft_agreement(request, placement)
-    form = f.AgreementForm(posted(request), instance=agreement)
+    form = f.AgreementForm(posted(request), instance=agreement, staff=selectors.school_staff(placement.school))
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
             services.agreement_save(agreement=agreement, data=form.cleaned_data)

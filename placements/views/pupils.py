@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -57,6 +58,7 @@ def pupil_detail(request, org, pk):
     can_manage = request.organisation.is_school and request.membership.can(C.MANAGE_PUPILS)
     ctx = {"pupil": pupil, "view": view, "can_manage": can_manage,
            "can_manage_special": can_manage and _can_special(request),
+           "sensitive_sections": f.SENSITIVE_SECTIONS,
            "can_refer": request.organisation.is_school and request.membership.can(C.MAKE_REFERRALS),
            "placements": selectors.placements_for_pupil(pupil)}
     audit_request(request, action=AuditAction.VIEW, obj=pupil,
@@ -83,16 +85,20 @@ def pupil_sensitive_edit(request, org, pk):
     _require_special(request)
     pupil = get_object_or_404(Pupil, pk=pk)
     sensitive = selectors.pupil_sensitive(pupil)
-    form = f.PupilSensitiveForm(posted(request), instance=sensitive)
+    section = request.GET.get("section", "safeguarding")
+    if section not in f.SENSITIVE_SECTIONS:
+        raise Http404
+    title = f.SENSITIVE_SECTIONS[section][0]
+    form = f.PupilSensitiveForm(posted(request), instance=sensitive, section=section)
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
             record = services.pupil_sensitive_save(pupil=pupil, data=form.cleaned_data)
-            audit_request(request, action=AuditAction.CHANGE, obj=record, detail="special-category record")
-            messages.success(request, "Safeguarding, SEN and health details saved.")
+            audit_request(request, action=AuditAction.CHANGE, obj=record, detail=f"special-category record: {title}")
+            messages.success(request, f"{title}: saved.")
             return redirect(_next(request, reverse("placements:pupil_detail", kwargs={"org": org, "pk": pk})))
     if sensitive is not None:
         audit_request(request, action=AuditAction.VIEW, obj=sensitive, detail="special-category record (edit form)")
-    return render_form_page(request, form, title="Safeguarding, SEN and health",
+    return render_form_page(request, form, title=f"{title} for {pupil}",
                             back_url=reverse("placements:pupil_detail", kwargs={"org": org, "pk": pk}), caption=str(pupil),
                             intro="This is special-category data. Only staff whose role needs it can see it, and every "
                                   "view is recorded in the audit log.")

@@ -32,7 +32,9 @@ def _accepted_with_draft(world, *, sessions=((0, 9, 12),), home=Decimal("10"), p
     with scope(organisation=placement.school):
         agreement = services.agreement_draft(placement=placement, by=None, now=NOW)
         services.agreement_save(agreement=agreement, data={"start_date": NOW.date(), "home_school_hours": home,
-                                                           "rationale": "Why"})
+                                                           "rationale": "Why",
+                                                           "school_lead": world.user(K.SCHOOL, Role.AP_LEAD),
+                                                           "next_visit_on": NOW.date() + dt.timedelta(days=14)})
         services.target_add(agreement=agreement, data={"target": "Attend"})
         for weekday, start, end in sessions:
             services.session_add(agreement=agreement, data={"weekday": weekday, "part": "am" if start < 12 else "pm",

@@ -5,6 +5,7 @@ starts and the LA sees it. axe-core: no serious or critical violation on any pag
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -135,13 +136,16 @@ def _journey(world, new_context, axe_check, screenshot):
     assert lead.get_by_text("Jayden Clarke added.").is_visible()
     j.check(lead, "03-pupil")
 
-    _click(lead, "link", "Change safeguarding, SEN and health")
-    for name, value in (("looked_after", "no"), ("child_protection", "no"), ("child_in_need", "no"),
-                        ("private_fostering", "no"), ("youth_offending_service", "no"),
-                        ("sen_provision", "sen_support"), ("disabled", "no"), ("mental_health_referral", "no")):
+    # Each part of the special-category record saves on its own.
+    _click(lead, "link", "Change sen, disability and health")
+    for name, value in (("sen_provision", "sen_support"), ("disabled", "no"), ("mental_health_referral", "no")):
         _radio(lead, name, value)
     lead.get_by_label("Describe the pupil's special educational needs").fill("Dyslexia; coloured overlays help.")
     j.check(lead, "04-special-category")
+    _click(lead, "button", "Save")
+    _click(lead, "link", "Change looked after and safeguarding")
+    for name in ("looked_after", "child_protection", "child_in_need", "private_fostering", "youth_offending_service"):
+        _radio(lead, name, "no")
     _click(lead, "button", "Save")
     _click(lead, "link", "Add a parent or carer")
     lead.get_by_label("Full name").fill("Kerry Clarke")
@@ -195,6 +199,7 @@ def _journey(world, new_context, axe_check, screenshot):
     lead.get_by_label("The pupil's attitude to work, with staff and with peers").fill("Good one to one")
     _continue(lead)
     j.check(lead, "11-step-sharing")
+    _radio(lead, "share_basis", "consent")
     _continue(lead)
     assert lead.locator(".govuk-task-list").get_by_text("Incomplete").count() == 0
     j.check(lead, "12-check-answers")
@@ -237,6 +242,9 @@ def _journey(world, new_context, axe_check, screenshot):
     j.check(lead, "17-agreement-edit")
     lead.get_by_label("Rationale: why this provision").fill("A vocational route to re-engage Jayden.")
     _date(lead, "start_date", today)
+    lead.get_by_label("School staff member responsible for the placement").select_option(
+        label=world.user(K.SCHOOL, Role.AP_LEAD).full_name)
+    _date(lead, "next_visit_on", today + dt.timedelta(days=14))
     lead.get_by_label("Hours a week at the home school").fill("5")
     _click(lead, "button", "Save agreement")
     _click(lead, "link", "Add a target")
@@ -245,7 +253,7 @@ def _journey(world, new_context, axe_check, screenshot):
     for day in ("0", "1", "2", "3"):
         _click(lead, "link", "Add a session")
         _radio(lead, "weekday", day)
-        _radio(lead, "part", "am")
+        _radio(lead, "part", "day")  # 09:00 to 14:00 runs past lunch: an all-day session
         lead.get_by_label("Start time").fill("09:00")
         lead.get_by_label("End time").fill("14:00")
         lead.get_by_label("Site").fill("Workshop")

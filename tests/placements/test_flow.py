@@ -61,7 +61,7 @@ STEP_DATA = {
     "about": {"strengths_interests": "Engines and football", "parents_aware": "yes", "parents_views": "Supportive",
               "pupil_aware": "yes", "pupil_views": "Keen"},
     "behaviour": {"attitude": "Good one to one", "strategies": "Calm space"},
-    "sharing": {"shared_sections": ["academic", "about", "behaviour"]},
+    "sharing": {"share_basis": "consent", "shared_sections": ["academic", "about", "behaviour"]},
 }
 
 
@@ -84,11 +84,14 @@ def test_the_whole_path(journey, login, client, django_capture_on_commit_callbac
     with scopes_disabled():
         pupil = Pupil.objects.get(upn="B801200005001")
     pk = pupil.pk
-    post_ok(client, f"{S}/pupils/{pk}/special-category/", {
+    # Each part of the special-category record saves on its own.
+    post_ok(client, f"{S}/pupils/{pk}/special-category/?section=sen-health", {
+        "sen_provision": "sen_support", "sen_details": "SENTINEL-SEN dyslexia", "disabled": "no",
+        "mental_health_referral": "no", "medication": "SENTINEL-MEDICATION"})
+    post_ok(client, f"{S}/pupils/{pk}/special-category/?section=safeguarding", {
         "looked_after": "no", "child_protection": "no", "child_in_need": "yes", "private_fostering": "no",
-        "youth_offending_service": "no", "sen_provision": "sen_support", "sen_details": "SENTINEL-SEN dyslexia",
-        "disabled": "no", "mental_health_referral": "no", "medication": "SENTINEL-MEDICATION", "ethnicity": "SENTINEL-ETHNIC",
-    })
+        "youth_offending_service": "no"})
+    post_ok(client, f"{S}/pupils/{pk}/special-category/?section=equality", {"ethnicity": "SENTINEL-ETHNIC"})
     post_ok(client, f"{S}/pupils/{pk}/parents/new/", {"name": "Kerry Clarke", "relationship": "Mother",
                                                        "phone": "07700 900123", "lives_with_pupil": "yes"})
 
@@ -146,7 +149,8 @@ def test_the_whole_path(journey, login, client, django_capture_on_commit_callbac
     post_ok(client, f"{base}/agreement/edit/", {
         "rationale": "Vocational route", "pupil_profile": "Practical", **date_parts("start_date", NOW.date()),
         **date_parts("planned_end_date", NOW.date() + dt.timedelta(weeks=12)), "home_school_hours": "10",
-        "assessment_method": "Half-termly review",
+        "assessment_method": "Half-termly review", "school_lead": ap_lead.pk,
+        **date_parts("next_visit_on", NOW.date() + dt.timedelta(days=14)),
     })
     post_ok(client, f"{base}/agreement/targets/new/", {"target": "95% attendance", "support_from_school": "Check-ins",
                                                         "support_from_provider": "Daily register"})

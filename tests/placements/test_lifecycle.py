@@ -9,7 +9,7 @@ import pytest
 from django.forms.models import model_to_dict
 
 from placements import lifecycle
-from placements.factories import placement_in_state
+from placements.factories import ParentCarerFactory, placement_in_state
 from placements.lifecycle import TRANSITIONS, Transition, TransitionBlocked, TransitionNotAllowed
 from placements.models import (
     CommissioningAgreement,
@@ -53,10 +53,12 @@ def _ready(world, state: str, name: str) -> Placement:
     with scopes_disabled():
         if state == State.DRAFT:
             Referral.objects.filter(placement=placement).update(approved_at=NOW)
+            ParentCarerFactory(pupil=pupil)
         if name == Transition.AGREE and state == State.ACCEPTED:
             agreement = CommissioningAgreement.objects.create(
                 placement=placement, version=1, created_at=NOW, start_date=NOW.date(), school_agreed_at=NOW,
-                provider_agreed_at=NOW)
+                provider_agreed_at=NOW, school_lead=world.user(K.SCHOOL, Role.AP_LEAD),
+                next_visit_on=NOW.date() + dt.timedelta(days=14))
             Target.objects.create(agreement=agreement, target="Attend")
             TimetableSession.objects.create(agreement=agreement, weekday=0, part="am", start_time=dt.time(9),
                                             end_time=dt.time(12))

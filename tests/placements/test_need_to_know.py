@@ -66,7 +66,9 @@ def test_registration_message_says_nothing_about_another_schools_pupils(world, l
     with scope(organisation=world.org(K.SCHOOL)):
         agreement = services.agreement_draft(placement=placement, by=None, now=NOW)
         services.agreement_save(agreement=agreement, data={"start_date": NOW.date(), "home_school_hours": Decimal("0"),
-                                                           "rationale": "Why"})
+                                                           "rationale": "Why",
+                                                           "school_lead": world.user(K.SCHOOL, Role.AP_LEAD),
+                                                           "next_visit_on": NOW.date() + dt.timedelta(days=14)})
         services.target_add(agreement=agreement, data={"target": "Attend"})
         for day in range(5):
             services.session_add(agreement=agreement, data={"weekday": day, "part": "am", "start_time": dt.time(9),

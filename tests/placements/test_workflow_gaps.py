@@ -189,3 +189,54 @@ def test_the_service_refuses_a_clashing_all_day_session(world):
         services.session_add(agreement=agreement, data={"weekday": 1, "part": SessionPart.DAY,
                                                         "start_time": dt.time(9), "end_time": dt.time(15)})
         assert agreement.sessions.count() == 2
+
+
+# --- Through the pages --------------------------------------------------------------------
+
+def _text(response) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+
+
+def test_the_start_page_asks_for_the_other_school_when_dual_registered(world, signed_off, login):
+    client = login(world.user(K.SCHOOL, Role.AP_LEAD))
+    response = client.post("/o/school-a/referrals/new/", {"pupil": world.pupils["a"].pk,
+                                                           "provider": world.org(K.PROVIDER).pk,
+                                                           "registration_code": "D"})
+    assert response.status_code == 200
+    page = _text(response)
+    assert "There is a problem" in page and "Enter the name of the other school the pupil is registered at" in page
+    with scopes_disabled():
+        assert not world.pupils["a"].placements.exists()  # nothing half-saved
+
+
+def test_one_part_of_the_special_category_record_saves_without_the_others(world, login):
+    """Before: the form refused to save anything until all six yes/no questions were answered."""
+    pupil = world.pupils["a"]
+    client = login(world.user(K.SCHOOL, Role.AP_LEAD))
+    response = client.post(f"/o/school-a/pupils/{pupil.pk}/special-category/?section=equality",
+                           {"ethnicity": "White British", "religion": ""})
+    assert response.status_code == 302, _text(response)
+    with scopes_disabled():
+        assert pupil.__class__.objects.get(pk=pupil.pk).sensitive.ethnicity == "White British"
+    page = _text(client.get(f"/o/school-a/pupils/{pupil.pk}/special-category/?section=safeguarding"))
+    assert "Is the pupil looked after?" in page and "Ethnic group" not in page
+    assert client.get(f"/o/school-a/pupils/{pupil.pk}/special-category/?section=nope").status_code == 404
+
+
+def test_the_sharing_page_reveals_the_lawful_basis_question_under_its_answer(world, login):
+    placement = placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state=State.DRAFT,
+                                   now=NOW, by=world.user(K.SCHOOL, Role.AP_LEAD))
+    client = login(world.user(K.SCHOOL, Role.AP_LEAD))
+    url = f"/o/school-a/placements/{placement.pk}/referral/sharing/"
+    from bs4 import BeautifulSoup
+
+    html = BeautifulSoup(client.get(url).content, "html.parser")
+    conditional = html.select_one(".govuk-radios__conditional textarea[name=share_basis_reason]")
+    assert conditional is not None
+    response = client.post(url, {"share_basis": "lawful_basis", "share_basis_reason": ""})
+    assert "Enter the lawful basis for sharing without consent" in _text(response)
+    with scopes_disabled():
+        placement.referral.refresh_from_db()
+    assert placement.referral.share_basis == "consent"  # unchanged: the page was refused
