@@ -315,6 +315,8 @@ def _agree(placement: Placement, *, times: Timeline, at: dt.datetime, school_use
             "baseline": "Working at grade 3.", "start_date": times.start,
             "planned_end_date": times.start + dt.timedelta(weeks=12), "review_date": times.start + dt.timedelta(weeks=6),
             "home_school_hours": home_school_hours, "dsl_details": "Grace Mensah, DSL, 01234 567890",
+            "school_lead": school_user, "set_up_visit_on": times.date_of(at),
+            "next_visit_on": times.start + dt.timedelta(weeks=3),
         })
         services.target_add(agreement=agreement, data={
             "target": "95% attendance at the provider", "support_from_school": "Weekly check-in",

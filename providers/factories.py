@@ -136,14 +136,15 @@ def suitability_signed_off(*, school, provider, by, job_title: str = "AP lead", 
     from tenancy.scoping import scope
 
     from . import services
-    from .models import SuitabilityItem
+    from .models import SUITABILITY_DOCUMENTS, SuitabilityItem
 
     now = now or clock.now()
     with clock.frozen(now), scope(organisation=school):
         check = services.suitability_check_start(school=school, provider=provider, by=by, now=now)
         services.suitability_answers_save(
             check=check, by=by, now=now,
-            answers={item: ("met", f"Checked at the visit and in the provider's pack: {label.lower()}")
+            answers={item: ("met", f"Checked at the visit and in the provider's pack: {label.lower()}",
+                            "Current copy seen at the visit" if item in SUITABILITY_DOCUMENTS else "")
                      for item, label in SuitabilityItem.choices},
         )
         return services.suitability_signoff(check=check, by=by, job_title=job_title, now=now)

@@ -229,7 +229,8 @@ class HandWalk:
             agreement = services.agreement_draft(placement=self.placement, by=self.lead, now=moment)
             services.agreement_save(agreement=agreement, data={
                 "start_date": start, "planned_end_date": start + dt.timedelta(weeks=12),
-                "review_date": start + dt.timedelta(weeks=6), "home_school_hours": Decimal("13")})
+                "review_date": start + dt.timedelta(weeks=6), "home_school_hours": Decimal("13"),
+                "school_lead": self.lead, "next_visit_on": start + dt.timedelta(weeks=3)})
             services.target_add(agreement=agreement, data={"target": "Attend"})
             for day in range(4):
                 services.session_add(agreement=agreement, data={"weekday": day, "part": "am",
