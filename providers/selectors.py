@@ -70,16 +70,19 @@ class VettingSummary:
 
     def lines(self) -> list[CheckLine]:
         n = self.staff
+        soon = f"within {conf.get('APC_EXPIRY_WARNING_DAYS')} days"
+        training = (f"level 2 every {conf.get('APC_TRAINING_LEVEL2_MONTHS')} months; managers level 3 or 4 every "
+                    f"{conf.get('APC_TRAINING_LEVEL3_MONTHS')} months")
         return [
             CheckLine("Enhanced DBS checks", self._status(self.dbs_current, self.dbs_expiring),
-                      f"{self.dbs_current} of {n} current" + (f", {self.dbs_expiring} due for renewal within 30 days" if self.dbs_expiring else "")),
+                      f"{self.dbs_current} of {n} current" + (f", {self.dbs_expiring} due for renewal {soon}" if self.dbs_expiring else "")),
             CheckLine("Children's barred list checks", self._status(self.barred_list_checked),
                       f"{self.barred_list_checked} of {n} checked"),
             CheckLine("Right to work checks", self._status(self.right_to_work_checked),
                       f"{self.right_to_work_checked} of {n} checked"),
             CheckLine("Safeguarding training at the right level", self._status(self.training_current, self.training_expiring),
-                      f"{self.training_current} of {n} current (level 2 yearly; managers level 3 or 4 every 2 years)"
-                      + (f", {self.training_expiring} due within 30 days" if self.training_expiring else "")),
+                      f"{self.training_current} of {n} current ({training})"
+                      + (f", {self.training_expiring} due {soon}" if self.training_expiring else "")),
         ]
 
 

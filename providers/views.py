@@ -134,7 +134,8 @@ def registration_edit(request, org):
     return _profile_section_edit(
         request, org, RegistrationForm, heading="Registration status", saved="Registration status saved.",
         intro="A provider must register as an independent school if it gives full-time education "
-              "(more than 18 hours a week) to 5 or more pupils of compulsory school age, or to one "
+              f"(more than {conf.get('APC_FULL_TIME_HOURS')} hours a week) to "
+              f"{conf.get('APC_REGISTRATION_PUPIL_THRESHOLD')} or more pupils of compulsory school age, or to one "
               "who is looked after or has an EHC plan.")
 
 

@@ -16,7 +16,7 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request
 
 from .. import forms as f
-from .. import provider_checks, selectors, services
+from .. import conf, provider_checks, selectors, services
 from ..models import (
     Pupil,
     State,
@@ -189,7 +189,8 @@ def provider_response(request, org, pk):
         with service_errors(form):
             services.provider_respond(placement=placement, accept=accept, reason=form.cleaned_data["reason"],
                                       by=request.user, organisation=request.organisation, now=clock.now())
-            messages.success(request, "Referral accepted. Assess the pupil's needs within a week." if accept
+            days = conf.get("APC_INITIAL_ASSESSMENT_DAYS")
+            messages.success(request, f"Referral accepted. Assess the pupil's needs within {days} days." if accept
                              else "Referral declined. The school has been told.")
             return redirect("placements:placement_detail", org=org, pk=pk)
     view = selectors.referral_view(placement, membership=request.membership)
@@ -214,4 +215,5 @@ def initial_assessment(request, org, pk):
     due = placement.initial_assessment_due
     return render_form_page(request, form, title="Initial assessment of needs", caption=str(placement.pupil),
                             back_url=reverse("placements:placement_detail", kwargs={"org": org, "pk": pk}),
-                            intro=f"Due by {due:%-d %B %Y}: within a week of accepting the referral." if due else "")
+                            intro=f"Due by {due:%-d %B %Y}: within {conf.get('APC_INITIAL_ASSESSMENT_DAYS')} days of "
+                                  "accepting the referral." if due else "")
