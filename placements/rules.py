@@ -81,6 +81,16 @@ def full_time_check(*, year_group: int, school_hours: Decimal, placement_hours: 
     )
 
 
+def status_label(state: str, *, submitted: bool = False) -> str:
+    """The placement's status in words that follow the lifecycle: a draft sent to the headteacher is
+    no longer a "Draft referral" to its author."""
+    from .models.choices import State
+
+    if state == State.DRAFT and submitted:
+        return "Awaiting the headteacher's decision"
+    return State(state).label
+
+
 def week_plan(sessions: Iterable) -> list[dict]:
     """Each weekday with its AP sessions; a half-day without AP is a school half-day.
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from tenancy.roles import OrganisationKind as K
 from tenancy.selectors import count_by
@@ -77,8 +77,20 @@ def school_staff(school):
 
 
 def placement_list():
-    """Placements the organisation sees, with what the list shows: one query."""
-    return Placement.objects.select_related("pupil", "school", "provider").order_by("-updated_at", "-pk")
+    """Placements the organisation sees, with what the list shows: one query (with whether a draft
+    has gone to the headteacher, for its status)."""
+    submitted = Referral.objects.filter(placement=OuterRef("pk"), submitted_at__isnull=False)
+    return (Placement.objects.select_related("pupil", "school", "provider")
+            .annotate(referral_submitted=Exists(submitted)).order_by("-updated_at", "-pk"))
+
+
+def placement_status(placement: Placement) -> str:
+    """The status label (rules.status_label), reading the referral only for a draft not listed
+    through placement_list (which annotates it)."""
+    submitted = getattr(placement, "referral_submitted", None)
+    if submitted is None and placement.state == State.DRAFT:
+        submitted = Referral.objects.filter(placement=placement, submitted_at__isnull=False).exists()
+    return rules.status_label(placement.state, submitted=bool(submitted))
 
 
 def placement_get(pk: int) -> Placement:

@@ -13,8 +13,10 @@ TAG_COLOURS = {
 
 @register.simple_tag
 def state_tag(placement):
+    from ..selectors import placement_status
+
     return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>',
-                       TAG_COLOURS.get(placement.state, "grey"), placement.get_state_display())
+                       TAG_COLOURS.get(placement.state, "grey"), placement_status(placement))
 
 
 @register.filter

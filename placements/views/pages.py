@@ -14,12 +14,12 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request
 
 from .. import lifecycle, rules, selectors, services
+from ..dashboard import placement_queue
 from ..lifecycle import Transition
 from ..models import (
     IN_AP_STATES,
     ParentalAgreement,
     Placement,
-    Referral,
     State,
 )
 from ._common import (
@@ -30,11 +30,15 @@ from ._common import (
 @org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
 def placement_list(request, org):
     state = request.GET.get("state", "")
+    today = clock.today()
     qs = selectors.placement_list()
     if state in State.values:
         qs = qs.filter(state=state)
+    # A dashboard figure's list: exactly the placements the figure counts (placements/dashboard.py).
+    queue = placement_queue(request.GET.get("queue", ""), membership=request.membership, on=today)
+    if queue is not None:
+        qs = qs.filter(queue.q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    today = clock.today()
     rows = [{
         "placement": p,
         "label": selectors.list_label(p, request.membership),
@@ -44,7 +48,7 @@ def placement_list(request, org):
             year_group=p.pupil.year_group, destination=p.destination),
     } for p in page.object_list]
     return render(request, "placements/placement_list.html", {
-        "page": page, "rows": rows, "state": state, "states": State.choices,
+        "page": page, "rows": rows, "state": state, "states": State.choices, "queue": queue,
         "can_refer": request.organisation.is_school and request.membership.can(C.MAKE_REFERRALS),
     })
 
@@ -56,7 +60,7 @@ def _actions(request, placement: Placement) -> list[dict]:
     actions = []
     state = placement.state
     if org.is_school:
-        if state == State.DRAFT and m.can(C.MAKE_REFERRALS):
+        if state == State.DRAFT and m.can(C.MAKE_REFERRALS) and not placement.referral.submitted_at:
             actions.append(("Continue the referral", reverse("placements:referral_check", kwargs=kw)))
         if state == State.DRAFT and m.can(C.APPROVE_REFERRALS) and placement.referral.submitted_at:
             actions.append(("Record the headteacher's decision", reverse("placements:referral_decision", kwargs=kw)))
@@ -88,6 +92,17 @@ def _actions(request, placement: Placement) -> list[dict]:
     return [{"label": label, "url": url} for label, url in actions]
 
 
+def _referral_url(request, placement: Placement) -> str:
+    """Where "Read the referral" goes for this member, or "" when no referral page lets them in:
+    the author continues a draft on check-your-answers; school and provider readers read it."""
+    kw = {"org": request.organisation.slug, "pk": placement.pk}
+    if request.organisation.kind not in (K.SCHOOL, K.PROVIDER):
+        return ""
+    if request.organisation.is_school and placement.state == State.DRAFT and request.membership.can(C.MAKE_REFERRALS):
+        return reverse("placements:referral_check", kwargs=kw)
+    return reverse("placements:referral_detail", kwargs=kw)
+
+
 @org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
 def placement_detail(request, org, pk):
     placement = _placement(pk)
@@ -114,9 +129,8 @@ def placement_detail(request, org, pk):
                      if is_school else None),
         "full_time": selectors.full_time_for(placement, agreement) if agreement else None,
         "slas": placement.slas.order_by("-version") if request.membership.can(C.VIEW_AGREEMENTS) else None,
-        # The link only for those the referral page lets in (school and provider members).
-        "referral": (Referral.objects.filter(placement=placement).first()
-                     if request.organisation.kind in (K.SCHOOL, K.PROVIDER) else None),
+        "status": selectors.placement_status(placement),
+        "referral_url": _referral_url(request, placement),
     }
     audit_request(request, action=AuditAction.VIEW, obj=placement)
     return render(request, "placements/placement_detail.html", ctx)
