@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "providers",
     "placements",
     "attendance",
+    "escalation",
     "qa_framework",
     "notifications",
     "slas",
@@ -176,6 +177,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.initial_assessment_reminders",
         "schedule": crontab(minute=15),  # hourly
     },
+    # Every escalation ladder (missing registers, then visits, reviews, reports, QA): issue 11 item 6.
+    "escalation-sweep": {"task": "escalation.tasks.sweep", "schedule": 60.0},
 }
 # /healthz answers 503 when the last heartbeat is older than this (default: three beat intervals).
 APC_HEARTBEAT_MAX_AGE_SECONDS = env.float(
