@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "dashboard": "bench.dashboard",
     "directory": "bench.directory",
     "sla_pdf": "bench.sla_pdf",
+    "escalation": "bench.escalation",
 }
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"

@@ -193,3 +193,14 @@ def test_the_due_query_uses_its_partial_index(world, test_ladder):
             cursor.execute("SET LOCAL enable_seqscan = off")
         plan = due_query(now=DUE)[:5000].explain()
     assert "escalation_due" in plan, plan
+
+
+def test_the_beat_task_sweeps_with_the_one_clock(world, test_ladder):
+    from escalation.tasks import sweep as sweep_task
+
+    start(world)
+    with clock.frozen(DUE - MIN):
+        assert sweep_task() == 0
+    with clock.frozen(DUE):
+        assert sweep_task() == 1
+    assert told() == LEVEL_1
