@@ -158,3 +158,14 @@ def test_provider_closures_and_the_provider_view_of_a_school_calendar(shared_pro
         provider_school_days(provider, school_a, *week)  # no placement with school a
     with pytest.raises(CalendarNotShared):
         provider_school_days(world.org(K.PROVIDER, "b"), school_c, *week)
+
+
+def test_the_demo_loader_can_run_twice(area):
+    la, school, academy = area
+    load_calendar_demo(la)
+    with scopes_disabled():
+        assert TermDates.objects.filter(organisation=la, academic_year=2026).count() == 3
+        assert NonTeachingDay.objects.filter(organisation=school).count() == 5
+        assert NonTeachingDay.objects.filter(organisation=academy).count() == 5
+    with pytest.raises(ValueError):
+        load_calendar_demo(school)
