@@ -181,12 +181,20 @@ def _decide(rows: list[_Row], *, now: dt.datetime) -> list[_Row]:
     org_ids = {row.organisation_id for row, _ in stepping} | {row.other_organisation_id for row, _ in stepping}
     orgs = Organisation.objects.in_bulk([pk for pk in org_ids if pk is not None])
     targets: dict[str, Mapping[int, object]] = {}
-    for name in {ladder.name for _, ladder in stepping}:
-        ladder = ladders.get(name)
-        if ladder.load_targets is not None:
-            targets[name] = ladder.load_targets([row.target_id for row, lad in stepping if lad is ladder])
+    for ladder in {ladder.name: ladder for _, ladder in stepping}.values():
+        if ladder.load_targets is None:
+            continue
+        try:
+            targets[ladder.name] = ladder.load_targets([row.target_id for row, lad in stepping if lad is ladder])
+        except Exception:
+            log.exception("ladder %r: loading its targets failed; its rows will retry", ladder.name)
+            for row, lad in stepping:
+                if lad is ladder:
+                    _retry(row, now=now, after=ladder.retry_after)
     decided = []
     for row, ladder in stepping:
+        if row.failed:
+            continue
         step = ladder.steps[row.new_level - 1]
         ctx = StepContext(escalation=row, target=targets.get(ladder.name, {}).get(row.target_id),
                           organisation=orgs[row.organisation_id],

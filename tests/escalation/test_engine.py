@@ -204,3 +204,33 @@ def test_the_beat_task_sweeps_with_the_one_clock(world, test_ladder):
     with clock.frozen(DUE):
         assert sweep_task() == 1
     assert told() == LEVEL_1
+
+
+def test_targets_are_loaded_once_per_batch_and_a_failed_load_retries(world, test_ladder):
+    loads = []
+
+    def load(ids):
+        loads.append(sorted(ids))
+        if len(loads) == 1:
+            raise RuntimeError("database hiccup")
+        return {pk: f"target {pk}" for pk in ids}
+
+    seen = []
+    loading = Ladder(name="test_loading", load_targets=load, retry_after=dt.timedelta(minutes=2),
+                     steps=(Step(recipients=lambda ctx: seen.append(ctx.target) or [], topic="register_missing"),),
+                     message=lambda ctx: Message("x", "y"))
+    ladders.register(loading)
+    try:
+        pupils = [world.pupils["a"], PupilFactory(school=world.org(K.SCHOOL))]
+        with scope(organisation=world.org(K.SCHOOL)):
+            for pupil in pupils:
+                escalation_start(ladder="test_loading", target=pupil, organisation=world.org(K.SCHOOL),
+                                 anchors={"due": DUE}, now=DUE)
+        assert sweep(DUE).retried == 2
+        assert sweep(DUE + MIN).stepped == 0  # not before retry_after
+        assert sweep(DUE + 2 * MIN).stepped == 2
+    finally:
+        ladders.unregister("test_loading")
+    ids = sorted(p.pk for p in pupils)
+    assert loads == [ids, ids]
+    assert sorted(seen) == sorted(f"target {pk}" for pk in ids)
