@@ -23,5 +23,13 @@ def test_demo_data_is_complete_and_idempotent(db, capsys, django_capture_on_comm
         slas = {sla.status: sla for sla in ServiceLevelAgreement.objects.all()}
         assert sorted(slas) == ["draft", "sent", "signed"]
         assert len(slas["signed"].pdf_sha256) == 64
+        # The demo LA's 2026/27 year: a school in its area has its term-time days.
+        import datetime as dt
+
+        from attendance.calendar import school_days
+
+        school = Organisation.objects.filter(kind="school", local_authority__slug="northshire").first()
+        days = school_days(school, dt.date(2026, 9, 1), dt.date(2027, 8, 31))
+        assert 185 <= len(days) <= 195 and dt.date(2026, 12, 25) not in days
     assert "demo-password-2026" in first
     assert User.objects.get(email="ap-lead@demo.apcommission.test").check_password("demo-password-2026")

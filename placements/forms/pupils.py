@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Field, Fieldset, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 
 from apcommission.forms import (

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import HTML, ConditionalQuestion, ConditionalRadios, Field, Fieldset, Size
+from crispy_forms_gds.layout import (
+    HTML,
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fieldset,
+    Size,
+)
 from django import forms
 
 from apcommission.forms import (

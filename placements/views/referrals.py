@@ -15,8 +15,8 @@ from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request
 
-from .. import forms as f
 from .. import conf, provider_checks, selectors, services
+from .. import forms as f
 from ..models import (
     Pupil,
     State,

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from apcommission import clock
 from placements import lifecycle, services
 from placements.factories import PupilFactory, PupilSensitiveFactory, placement_in_state
-from placements.models import CommissioningAgreement, Placement, State, TimetableSession
+from placements.models import CommissioningAgreement, State, TimetableSession
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled

@@ -12,9 +12,8 @@ from bs4 import BeautifulSoup
 
 from placements.factories import placement_in_state
 from placements.models import State
-from tenancy.roles import ROLE_CAPABILITIES, Capability, roles_for_kind
+from tenancy.roles import ROLE_CAPABILITIES, Capability, Role, roles_for_kind
 from tenancy.roles import OrganisationKind as K
-from tenancy.roles import Role
 
 from .conftest import NOW
 

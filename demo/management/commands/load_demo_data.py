@@ -13,6 +13,7 @@ from stdnum.gb import upn as stdnum_upn
 
 from accounts.models import User
 from apcommission import clock
+from attendance.demo import load_calendar_demo
 from placements.demo import load_placements_demo
 from placements.models import Pupil
 from providers.demo import load_providers_demo
@@ -106,6 +107,7 @@ class Command(BaseCommand):
         load_providers_demo(orgs, now)
         load_placements_demo(orgs, users, now)
         load_slas_demo(orgs, now)
+        load_calendar_demo(orgs["northshire"])
         self._print_logins(rows)
 
     def _organisations(self) -> dict[str, Organisation]:
