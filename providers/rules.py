@@ -48,9 +48,18 @@ class RegistrationAssessment:
         return self.pupil_threshold - 1 - self.full_time_pupils
 
     @property
+    def general_reasons(self) -> tuple[str, ...]:
+        """The reasons in general terms, for pages: the pupils are other schools' pupils, so how
+        many are looked after or have an EHC plan never leaves the rule (need to know)."""
+        reasons = [r for r in self.reasons[:1] if self.full_time_pupils >= self.pupil_threshold]
+        if self.full_time_looked_after or self.full_time_ehcp:
+            reasons.append("a full-time pupil is looked after or has an EHC plan")
+        return tuple(reasons)
+
+    @property
     def summary(self) -> str:
         if self.required:
-            return "Registration required: " + "; ".join(self.reasons)
+            return "Registration required: " + "; ".join(self.general_reasons)
         if self.full_time_pupils == 0:
             return "Registration not required: no pupil attends full time"
         return (f"Registration not required: {self.full_time_pupils} full-time pupil"

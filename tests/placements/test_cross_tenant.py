@@ -112,3 +112,22 @@ def test_the_directory_counts_placements_the_provider_did_not_declare(shared_pro
         assessment = registration_assessment(provider=provider, on=TODAY)
     # One looked-after full-time pupil placed through the service: the provider must register.
     assert assessment.required and assessment.full_time_pupils == 1 and assessment.full_time_looked_after == 1
+
+
+def test_the_directory_page_never_counts_another_schools_looked_after_pupils(shared_provider_world, login, client):
+    """The provider must register because of school c's looked-after pupil; school a's AP lead reads
+    that registration is required and why in general terms, never how many pupils are looked after
+    or have an EHC plan (issue 8: nothing about other schools' pupils leaves the rule)."""
+    world = shared_provider_world
+    provider = world.org(K.PROVIDER)
+    _declare(world, provider, pupils=1, hours="10")  # the provider's profile exists; this group is part time
+    with scopes_disabled():
+        Placement.objects.filter(pk=world.placements["c"].pk).update(weekly_hours=Decimal("20"))
+    login(world.user(K.SCHOOL, Role.AP_LEAD))
+    with clock.frozen(NOW):
+        page = client.get(f"/o/school-a/directory/{provider.pk}/")
+    words = BeautifulSoup(page.content, "html.parser").get_text(" ", strip=True)
+    assert "Registration required" in words
+    assert "a full-time pupil is looked after or has an EHC plan" in words
+    assert "1 looked after" not in words and "1 full-time pupil looked after" not in words
+    assert "with an EHC plan;" not in words and "1 with an EHC plan" not in words
