@@ -583,6 +583,9 @@ class SuitabilityForm(Form):
         for item in SuitabilityItem.values:
             if data.get(f"{item}_evidence") and not data.get(f"{item}_outcome"):
                 self.add_error(f"{item}_outcome", "Select met, not met or not applicable for the evidence you entered")
+        if not any(data.get(f"{item}_outcome") for item in SuitabilityItem.values) and not self.errors:
+            first = SUITABILITY_SECTIONS[0][1][0]
+            self.add_error(f"{first}_outcome", "Answer at least one check before you save")
         return data
 
     def answers(self) -> dict[str, tuple[str, str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field
 from django import forms
 
 from apcommission.forms import (
@@ -54,17 +54,22 @@ class RespondForm(Form):
     response = forms.ChoiceField(label="Will you accept this referral?", widget=forms.RadioSelect,
                                  choices=[("accept", "Yes, accept it"), ("decline", "No, decline it")],
                                  error_messages={"required": "Select whether you accept the referral"})
-    reason = forms.CharField(label="If you decline, why?", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label="Why are you declining it?", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="The school sees this reason")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = helper(Field.radios("response", small=True), textarea(self, "reason", 3), submit="Send response")
+        # The reason is asked only under "No, decline it" (a GOV.UK conditional reveal).
+        self.helper = helper(ConditionalRadios("response", "Yes, accept it",
+                                               ConditionalQuestion("No, decline it", textarea(self, "reason", 3))),
+                             submit="Send response")
 
     def clean(self):
         data = super().clean()
         if data.get("response") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Enter the reason for declining the referral")
+        if data.get("response") == "accept":
+            data["reason"] = ""
         return data
 
 

@@ -62,6 +62,8 @@ IDS = [f"{cls.__module__}.{cls.__qualname__}" for cls in FORMS]
 
 def _kwargs(cls, world) -> dict:
     """What each form's constructor needs (keyword-only arguments without a default)."""
+    from django.contrib.auth import get_user_model
+
     from placements.models import CommissioningAgreement, Pupil, Referral
     from slas.models import ServiceLevelAgreement
     from tenancy.models import Organisation
@@ -77,6 +79,7 @@ def _kwargs(cls, world) -> dict:
         "pupils": lambda: Pupil.objects.all(),
         "providers": lambda: Organisation.objects.filter(kind=K.PROVIDER),
         "referral": lambda: Referral(),
+        "staff": lambda: get_user_model().objects.all(),
     }
     needed = []
     for klass in cls.__mro__:  # a subclass's __init__(*args, **kwargs) passes its parents' arguments on

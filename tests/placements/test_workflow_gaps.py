@@ -240,3 +240,14 @@ def test_the_sharing_page_reveals_the_lawful_basis_question_under_its_answer(wor
     with scopes_disabled():
         placement.referral.refresh_from_db()
     assert placement.referral.share_basis == "consent"  # unchanged: the page was refused
+
+
+def test_the_decline_reason_is_asked_under_its_answer(world, login):
+    placement = placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state=State.REFERRED,
+                                   now=NOW)
+    client = login(world.user(K.PROVIDER, Role.PROVIDER_MANAGER))
+    from bs4 import BeautifulSoup
+
+    html = BeautifulSoup(client.get(f"/o/provider-a/placements/{placement.pk}/respond/").content, "html.parser")
+    assert html.select_one(".govuk-radios__conditional textarea[name=reason]") is not None
+    assert html.select_one("#id_response_0").get("aria-controls") is None  # "accept" reveals nothing

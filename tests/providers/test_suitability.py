@@ -226,3 +226,15 @@ def test_settings_change_how_long_a_signoff_lasts(world, school, lead, settings)
         suitability_signoff(check=check, by=lead, job_title="AP lead", now=NOW)
         check.refresh_from_db()
     assert check.valid_until == dt.date(2027, 5, 24)
+
+
+def test_an_empty_check_is_not_saved(world, login, lead):
+    """Before: submitting the check with nothing answered saved an empty check."""
+    provider = world.org(K.PROVIDER)
+    client = login(lead)
+    url = reverse("providers:suitability_check", kwargs={"org": "school-a", "provider_pk": provider.pk})
+    response = client.post(url, {})
+    assert response.status_code == 200
+    assert "Answer at least one check before you save" in response.content.decode()
+    with scopes_disabled():
+        assert not SuitabilityCheck.objects.exists()
