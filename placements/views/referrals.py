@@ -73,8 +73,11 @@ def referral_step(request, org, pk, step):
                 return redirect("placements:referral_check", org=org, pk=pk)
             return redirect("placements:referral_step", org=org, pk=pk, step=STEP_SLUGS[index + 1])
     index = STEP_SLUGS.index(step)
-    back = (reverse("placements:referral_step", kwargs={"org": org, "pk": pk, "step": STEP_SLUGS[index - 1]})
-            if index else reverse("placements:placement_detail", kwargs={"org": org, "pk": pk}))
+    if request.GET.get("check"):  # opened from check-your-answers: back (and on, after saving) to it
+        back = reverse("placements:referral_check", kwargs={"org": org, "pk": pk})
+    else:
+        back = (reverse("placements:referral_step", kwargs={"org": org, "pk": pk, "step": STEP_SLUGS[index - 1]})
+                if index else reverse("placements:placement_detail", kwargs={"org": org, "pk": pk}))
     return render(request, "placements/referral_step.html", {
         "form": form, "title": STEP_TITLES[step], "back_url": back, "placement": placement,
         "step_number": index + 1, "step_count": len(STEPS),

@@ -58,3 +58,20 @@ def test_read_the_referral_opens_for_every_school_role_that_sees_it(world, login
     assert links, role
     for href in links:
         assert client.get(href).status_code == 200, (role, href)
+
+
+def test_check_your_answers_has_a_change_link_per_row_that_comes_back(world, login, client):
+    """Before: one "Change" per card, and the question page's back link went to the previous
+    question instead of back to check-your-answers."""
+    draft = placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state=State.DRAFT, now=NOW)
+    login(world.user(K.SCHOOL, Role.AP_LEAD))
+    check = f"/o/school-a/placements/{draft.pk}/referral/check/"
+    html = BeautifulSoup(client.get(check).content, "html.parser")
+    card = html.select_one("#section-reason")
+    rows = card.select(".govuk-summary-list__row")
+    assert rows and all(row.select_one(".govuk-summary-list__actions a[href$='?check=1']") for row in rows)
+    step_url = rows[0].select_one(".govuk-summary-list__actions a")["href"]
+    step = BeautifulSoup(client.get(step_url).content, "html.parser")
+    assert step.select_one("a.govuk-back-link")["href"] == check
+    response = client.post(step_url, {"reason": "Still disengaged", "attendance_this_year": "80"})
+    assert response.status_code == 302 and response["Location"] == check
