@@ -12,7 +12,7 @@ Registers, alerts and visits join the same way when they are built — the exten
     class RegistersPanel(Panel):
         key, order = "registers", 15
         kinds = frozenset({OrganisationKind.PROVIDER})
-        capabilities = frozenset({Capability.SUBMIT_REGISTERS})
+        capabilities = frozenset({...})  # the capability that submits registers
 
         def build(self, viewer):
             due = <one query: this provider's sessions whose register is due>

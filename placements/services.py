@@ -271,10 +271,12 @@ def _unsign(agreement: CommissioningAgreement) -> None:
 @transaction.atomic
 def agreement_save(*, agreement: CommissioningAgreement, data: dict) -> CommissioningAgreement:
     _unsign(agreement)
+    lead_before = agreement.school_lead_id
     for key in AGREEMENT_FIELDS:
         if key in data:
             setattr(agreement, key, data[key])
-    if agreement.school_lead_id is not None and not Membership.objects.filter(
+    # A newly named lead must work at the school (the school names them, in its own scope).
+    if agreement.school_lead_id not in (None, lead_before) and not Membership.objects.filter(
             user_id=agreement.school_lead_id, organisation_id=agreement.placement.school_id, is_active=True).exists():
         raise ValidationError({"school_lead": "Choose a member of staff at the school"})
     agreement.full_clean()

@@ -22,6 +22,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("placements/factories.py", "placement_in_state"): "test and demo factory: a placement with every row it needs",
     ("demo/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
     ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
+    ("attendance/demo.py", "load_calendar_demo"): "demo data loader (management command): the LA's and its schools' dates",
     ("providers/services.py", "expiry_reminders_send"): "daily beat job sweeping every provider's expiring documents",
     ("placements/services.py", "initial_assessment_due_rows"): "hourly beat job: reads the placements whose initial-"
                                                                 "assessment reminder is due, every provider",

@@ -35,7 +35,7 @@ CODES = {
     G.EQUALITY: "EQU", G.COSTS: "CST",
 }
 # Fields that must keep a valid value (searched for as they are) or hold no free text.
-VALIDATED = {("Pupil", "upn")}
+VALIDATED = {("Pupil", "upn"), ("Placement", "dual_school_urn")}  # formats a sentinel cannot take
 
 
 @dataclass
