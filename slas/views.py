@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,6 +81,12 @@ def sla_create_view(request, org):
 
 @org_view(Capability.VIEW_AGREEMENTS)
 def sla_detail_view(request, org, pk):
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk, *, refused=None, status: int = 200):
+    """The SLA page; `refused` is a form whose errors say why an action on it was refused (shown
+    as the page's error summary)."""
     membership = request.membership
     view = selectors.sla_view(get_object_or_404(sla_detail_queryset(), pk=pk), membership)
     sla = view.sla
@@ -99,8 +106,8 @@ def sla_detail_view(request, org, pk):
         "can_acknowledge": membership.can(Capability.REPORT_SAFEGUARDING) and sla.status != "terminated"
                            and request.organisation.pk in (sla.school_id, sla.provider_id),
         "is_school": is_school,
-        "send_form": ConfirmForm(submit="Send for signature"),
-    })
+        "refused": refused,
+    }, status=status)
 
 
 def _locked_page(request, sla, *, title: str, rows: list[tuple[str, str]]):
@@ -151,14 +158,13 @@ def sla_clause_view(request, org, pk, clause_pk):
 @require_POST
 def sla_send_view(request, org, pk):
     sla = _sla(request, pk)
-    try:
-        services.sla_send(sla=sla, by=request.user, now=clock.now())
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"SLA sent to {sla.provider.name} for signature.")
-    return _to_detail(org, sla)
+    form = ConfirmForm(request.POST, submit="Send for signature")
+    if form.is_valid():
+        with service_errors(form):
+            services.sla_send(sla=sla, by=request.user, now=clock.now())
+            messages.success(request, f"SLA sent to {sla.provider.name} for signature.")
+            return _to_detail(org, sla)
+    return _detail_page(request, pk, refused=form, status=400)
 
 
 @org_view(Capability.SIGN_AGREEMENTS)
@@ -202,14 +208,14 @@ def sla_safeguarding_view(request, org, pk):
 @require_POST
 def sla_amend_view(request, org, pk):
     sla = _sla(request, pk)
-    try:
-        new = services.sla_amend(sla=sla, by=request.user, now=clock.now())
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return _to_detail(org, sla)
-    messages.success(request, f"Version {new.version} created as a draft. It must be signed again by both parties.")
-    return _to_detail(org, new)
+    form = ConfirmForm(request.POST, submit="Make an amendment")
+    if form.is_valid():
+        with service_errors(form):
+            new = services.sla_amend(sla=sla, by=request.user, now=clock.now())
+            messages.success(request, f"Version {new.version} created as a draft. It must be signed again by both "
+                                      "parties.")
+            return _to_detail(org, new)
+    return _detail_page(request, pk, refused=form, status=400)
 
 
 @org_view(Capability.SIGN_AGREEMENTS, kinds=SCHOOL)
@@ -241,6 +247,7 @@ def sla_save_template_view(request, org, pk):
                                   "standard ones.")
 
 
+@transaction.non_atomic_requests  # the render must not run inside the request's transaction (sla_pdf_ensure)
 @org_view(Capability.VIEW_FINANCE)
 def sla_pdf_view(request, org, pk):
     """The signed PDF is the one stored, verifiable file and it contains the costs, so only roles that
