@@ -4,7 +4,6 @@ call one service, render. Every read of a provider's documents is audited."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
 from django.http import Http404
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.forms import ConfirmForm
 from apcommission import clock
-from apcommission.forms import posted, render_form_page, service_errors
+from apcommission.forms import posted, render_form_page, run_service, service_errors
 from apcommission.uploads import serve_file
 from tenancy.models import AuditAction, Organisation
 from tenancy.permissions import org_view
@@ -390,13 +389,13 @@ def directory_add(request, org):
         if not provider_id.isdigit():
             raise Http404("No such provider")
         provider = get_object_or_404(Organisation, kind=K.PROVIDER, is_active=True, pk=int(provider_id))
-        try:
-            services.directory_provider_list(local_authority=la, provider=provider, by=request.user, now=clock.now())
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        refused = ConfirmForm(request.POST, submit="Add to your directory")
+        if refused.is_valid() and run_service(refused, lambda: services.directory_provider_list(
+                local_authority=la, provider=provider, by=request.user, now=clock.now())):
             messages.success(request, f"{provider.name} added to your directory.")
-        return redirect("providers:directory_provider", org=org, provider_pk=provider.pk)
+            return redirect("providers:directory_provider", org=org, provider_pk=provider.pk)
+        return render(request, "providers/directory_add.html",
+                      {"form": form, "q": q, "matches": matches, "refused": refused}, status=400)
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
             listing = services.directory_provider_create(local_authority=la, by=request.user, now=clock.now(),

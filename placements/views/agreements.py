@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apcommission import clock, pdf
-from apcommission.forms import posted, render_form_page, service_errors
+from apcommission.forms import posted, render_form_page, run_service, service_errors
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
 from tenancy.roles import Capability as C
@@ -34,6 +34,11 @@ from ._common import (
 
 @org_view(C.VIEW_AGREEMENTS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
 def agreement_detail(request, org, pk):
+    return _agreement_page(request, pk)
+
+
+def _agreement_page(request, pk, *, refused=None, status: int = 200):
+    """The agreement page; `refused` is a form whose errors say why a change to it was refused."""
     placement = _placement(pk)
     if placement.state not in services.AGREEMENT_STATES and placement.state != State.ENDED:
         raise Http404("No agreement yet")
@@ -57,11 +62,12 @@ def agreement_detail(request, org, pk):
         and getattr(shown, f"{side}_agreed_at") is None and placement.state in services.AGREEMENT_STATES,
         "agree_form": f.SubmitForm(submit="Agree this version"),
         "side": side,
+        "refused": refused,
     }
     if shown:
         audit_request(request, action=AuditAction.VIEW, obj=shown,
                       detail="including special-category data" if ctx["view"].shows_special else "")
-    return render(request, "placements/agreement_detail.html", ctx)
+    return render(request, "placements/agreement_detail.html", ctx, status=status)
 
 
 @org_view(C.VIEW_AGREEMENTS, kinds=(K.SCHOOL, K.TRUST, K.PROVIDER))
@@ -133,11 +139,10 @@ def _agreement_part_add(request, org, pk, *, form_class, add, title: str, succes
 
 
 def _agreement_part_remove(request, org, pk, *, remove):
-    try:
-        remove()
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    return redirect("placements:agreement_detail", org=org, pk=pk)
+    form = f.SubmitForm(request.POST, submit="Remove")
+    if form.is_valid() and run_service(form, remove):
+        return redirect("placements:agreement_detail", org=org, pk=pk)
+    return _agreement_page(request, pk, refused=form, status=400)
 
 
 @org_view(C.SIGN_AGREEMENTS, kinds=SCHOOL)

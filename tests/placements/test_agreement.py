@@ -181,3 +181,19 @@ def test_provider_reads_a_version_only_once_the_school_has_agreed_it(world, logi
         _agree(world, agreement, K.SCHOOL)
         page = text(client.get(f"/o/provider-a/placements/{placement.pk}/agreement/"))
     assert "9am" in page  # times in GOV.UK style (issue 10)
+
+
+def test_removing_part_of_an_agreed_version_is_refused_on_the_agreement_page(world, login):
+    """Before: a flash banner after a redirect; now the agreement page answers 400 with the reason in
+    its GOV.UK error summary, and the agreed version keeps its target."""
+    placement = placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state=State.AGREED,
+                                   now=NOW)
+    with scopes_disabled():
+        target = placement.agreements.get().targets.first()
+    client = login(world.user(K.SCHOOL, Role.AP_LEAD))
+    response = client.post(f"/o/school-a/placements/{placement.pk}/agreement/targets/{target.pk}/remove/")
+    assert response.status_code == 400
+    summary = BeautifulSoup(response.content, "html.parser").select_one(".govuk-error-summary")
+    assert summary is not None and "An agreed version cannot be changed" in summary.get_text()
+    with scopes_disabled():
+        assert placement.agreements.get().targets.filter(pk=target.pk).exists()

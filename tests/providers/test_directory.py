@@ -178,6 +178,11 @@ def test_la_lists_an_existing_provider_from_another_area(world, login):
     response = client.post(url, {"action": "list", "provider": provider_b.pk})
     assert response.status_code == 302
     assert names(world, "a") == ["Provider A", "Provider B"]
+    # Listing it again is refused with the reason in the page's error summary.
+    response = client.post(url, {"action": "list", "provider": provider_b.pk})
+    assert response.status_code == 400
+    assert "This provider is already in your directory." in BeautifulSoup(
+        response.content, "html.parser").select_one(".govuk-error-summary").get_text()
     response = client.post(url, {"action": "list", "provider": "x"})
     assert response.status_code == 404
 
