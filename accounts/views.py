@@ -116,8 +116,9 @@ def member_remove(request, org, pk):
         try:
             membership_deactivate(membership=membership, by=request.user)
         except ValueError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))  # shown in the page's error summary
         else:
             messages.success(request, f"{membership.user.full_name} no longer has access.")
-        return redirect("accounts:member_list", org=org)
-    return render(request, "tenancy/member_remove.html", {"membership": membership, "form": form})
+            return redirect("accounts:member_list", org=org)
+    return render(request, "tenancy/member_remove.html", {"membership": membership, "form": form},
+                  status=400 if form.errors else 200)
