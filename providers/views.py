@@ -204,7 +204,7 @@ def _offer_form(request, org, offer):
                                 data=form.service_data(), by=request.user, now=clock.now())
             messages.success(request, "Course saved.")
             return redirect(_pack_url(org) + "#courses")
-    return render_form_page(request, form, title="Change course" if offer.pk else "Add a course or programme",
+    return render_form_page(request, form, title=f"Change the course: {offer.title}" if offer.pk else "Add a course or programme",
                             back_url=_pack_url(org) + "#courses", caption=request.organisation.name)
 
 

@@ -60,11 +60,7 @@ def _shared_titles(crawls: dict[str, dict], *, form_pages: bool) -> list[str]:
 
 
 def test_titles_are_unique_and_end_with_the_service_name(demo):
-    """Every title ends with the service name; detail, list and dashboard pages never share one.
-
-    Question pages (form_page.html and its children: another helper's templates and views) are
-    checked too: while some still share titles the test is reported as an expected failure, listing
-    them, after the other checks have passed."""
+    """Every title ends with the service name; no two pages share one, question pages included."""
     assert settings.SERVICE_NAME == SERVICE
     crawls = _crawl_everyone()
     assert sum(len(pages) for pages in crawls.values()) > 150
@@ -74,9 +70,7 @@ def test_titles_are_unique_and_end_with_the_service_name(demo):
     shared = _shared_titles(crawls, form_pages=False)
     assert not shared, "titles shared by different pages:\n  " + "\n  ".join(shared)
     shared_questions = _shared_titles(crawls, form_pages=True)
-    if shared_questions:
-        pytest.xfail("issue 10 item 5: question pages that do not name their object yet:\n  "
-                     + "\n  ".join(shared_questions))
+    assert not shared_questions, "question pages that do not name their object:\n  " + "\n  ".join(shared_questions)
 
 
 def test_patterns_on_the_demo_pages(demo):
