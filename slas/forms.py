@@ -19,7 +19,7 @@ from .models import ClauseTemplate, ServiceLevelAgreement
 
 class SLACreateForm(Form):
     provider = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label="Provider",
+        queryset=Organisation.objects.none(), label="Provider", empty_label="Select a provider",
         error_messages={"required": "Select the provider", "invalid_choice": "Select a provider from the list"},
     )
     template = forms.ChoiceField(label="Start from", widget=forms.RadioSelect)
@@ -36,6 +36,9 @@ class SLACreateForm(Form):
             (pk, f"Your template: {t.name}") for pk, t in self.templates.items()
         ]
         self.fields["template"].initial = "default"
+        if not self.templates:
+            # Only the standard clauses to start from: no question with a single answer.
+            self.fields["template"].widget = forms.HiddenInput()
         self.helper = helper("provider", "template", submit="Create draft SLA")
 
     def chosen_template(self):

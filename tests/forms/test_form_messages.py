@@ -194,3 +194,18 @@ def test_no_error_is_a_generic_django_message(cls, school_scope):
         rendered = [str(e) for errors in form.errors.values() for e in errors]
         generic = [e for e in rendered if e in GENERIC or re.fullmatch(r"Ensure this value .*", e)]
         assert not generic, f"{cls.__qualname__}: {generic}"
+
+
+@pytest.mark.parametrize("cls", FORMS, ids=IDS)
+def test_no_django_placeholder_and_no_single_option_radio_group(cls, school_scope):
+    """GOV.UK patterns (issue 10): a select never offers Django's "---------", and a radio group
+    always offers a choice (a single option is a checkbox or no question at all)."""
+    world = school_scope
+    html = BeautifulSoup(_render(cls(**_kwargs(cls, world))), "html.parser")
+    options = [o.get_text(strip=True) for o in html.select("select option")]
+    assert "---------" not in options, cls.__qualname__
+    groups: dict[str, int] = {}
+    for radio in html.select("input[type=radio]"):
+        groups[radio["name"]] = groups.get(radio["name"], 0) + 1
+    single = [name for name, count in groups.items() if count < 2]
+    assert not single, f"{cls.__qualname__}: radio groups with one option: {single}"
