@@ -100,12 +100,18 @@ def _default(message, code: str, klass) -> bool:
     return False
 
 
+def _sentence(label, name: str) -> str:
+    """How a message names the field: "The answer to ‘…?’" for a question, else its label."""
+    label = _plain(label or name.replace("_", " ").capitalize())
+    return (f"The answer to ‘{label}’" if _is_question(label)
+            else label[0].upper() + label[1:] if label else name)
+
+
 def govuk_messages(form: forms.BaseForm) -> None:
     """Replace Django's generic messages on every field of `form` with ones that name the field."""
     for name, field in form.fields.items():
         label = _plain(field.label or name.replace("_", " ").capitalize())
-        sentence = (f"The answer to ‘{label}’" if _is_question(label)
-                    else label[0].upper() + label[1:] if label else name)
+        sentence = _sentence(field.label, name)
         msgs = field.error_messages
         if str(msgs.get("required", "")) == _DEFAULT_REQUIRED:
             msgs["required"] = required_message(field, name)
@@ -282,7 +288,9 @@ def textarea(form: forms.BaseForm, name: str, rows: int = 3) -> Field:
     field = form.fields[name]
     limit = getattr(field, "max_length", None)
     if not limit:
-        return Field.textarea(name, rows=rows)
+        # Every free-text answer has a limit, and a character count to say so (GOV.UK pattern).
+        limit = field.max_length = LONG_TEXT_MAX
+        field.validators.append(_named_validator(dj_validators.MaxLengthValidator(limit), _sentence(field.label, name)))
     field.widget.attrs.pop("maxlength", None)  # the character count tells; the browser must not cut text off
     if not field.help_text:
         # crispy-forms-gds 2.0.1 reads aria-describedby before setting it when there is no hint.

@@ -118,12 +118,13 @@ class ProfileForm(ModelForm):
             self.initial["send_suitable"] = _bool_initial(self.instance.send_suitable if self.instance.updated_at else None)
         self.helper = helper(
             Fieldset("legal_name", "entity_type", "company_number", "charity_number", legend="Organisation", legend_size=Size.MEDIUM),
-            Fieldset("overview", "address", "postcode", "website", "social_media", legend="About your provision", legend_size=Size.MEDIUM),
+            Fieldset(textarea(self, "overview", 4), textarea(self, "address"), "postcode", "website",
+                     textarea(self, "social_media"), legend="About your provision", legend_size=Size.MEDIUM),
             Fieldset("contact_name", "contact_phone", "contact_email", legend="Named contact", legend_size=Size.MEDIUM),
             Fieldset("dsl_name", "dsl_phone", "dsl_email", "dsl_trained_on", "deputy_dsl_name", "deputy_dsl_phone",
                      "deputy_dsl_email", "deputy_dsl_trained_on", legend="Safeguarding leads", legend_size=Size.MEDIUM),
             Fieldset(Field.radios("team_teach", legend_size=Size.SMALL), "team_teach_detail",
-                     Field.radios("send_suitable", legend_size=Size.SMALL), "send_detail", "capacity", "age_from", "age_to",
+                     Field.radios("send_suitable", legend_size=Size.SMALL), textarea(self, "send_detail"), "capacity", "age_from", "age_to",
                      legend="Pupils you can take", legend_size=Size.MEDIUM),
             submit="Save profile",
         )
@@ -230,7 +231,7 @@ class SiteForm(ModelForm):
         self.fields["name"].error_messages["required"] = "Enter the site name"
         self.fields["address"].error_messages["required"] = "Enter the site address"
         self.fields["postcode"].error_messages["required"] = "Enter the site postcode"
-        self.helper = helper("name", "address", "postcode", submit="Add site")
+        self.helper = helper("name", textarea(self, "address"), "postcode", submit="Add site")
 
     def clean_postcode(self):
         return " ".join(self.cleaned_data["postcode"].upper().split())
@@ -278,7 +279,7 @@ class OfferForm(ModelForm):
         if self.instance.pk:
             self.initial["days"] = [code for code, _ in WEEKDAYS if getattr(self.instance, f"on_{code}")]
         self.helper = helper(
-            "title", "subject", "expected_outcome", "qualification", "qualification_level",
+            "title", "subject", textarea(self, "expected_outcome"), "qualification", "qualification_level",
             Fieldset("full_time_weeks", "part_time_days", legend="Placement lengths", legend_size=Size.MEDIUM),
             Fieldset(Field.checkboxes("days", small=True), "session_start", "session_end", legend="When", legend_size=Size.MEDIUM),
             Fieldset("cost_per_session", "cost_per_day", legend="Cost", legend_size=Size.MEDIUM),
@@ -422,7 +423,7 @@ class StaffForm(Form):
             Fieldset(Field.radios("dbs_enhanced"), "dbs_certificate_number", "dbs_issued_on", Field.radios("dbs_update_service"),
                      "dbs_status_checked_on", "barred_list_checked_on", "right_to_work_checked_on",
                      legend="Vetting checks", legend_size=Size.MEDIUM),
-            Fieldset("training_level", "trained_on", Field.radios("team_teach"), "qualifications",
+            Fieldset("training_level", "trained_on", Field.radios("team_teach"), textarea(self, "qualifications"),
                      legend="Training and qualifications", legend_size=Size.MEDIUM),
             "left_on",
             submit="Save",

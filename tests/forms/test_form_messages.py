@@ -209,3 +209,13 @@ def test_no_django_placeholder_and_no_single_option_radio_group(cls, school_scop
         groups[radio["name"]] = groups.get(radio["name"], 0) + 1
     single = [name for name, count in groups.items() if count < 2]
     assert not single, f"{cls.__qualname__}: radio groups with one option: {single}"
+
+
+@pytest.mark.parametrize("cls", FORMS, ids=IDS)
+def test_every_textarea_has_a_character_count(cls, school_scope):
+    """Every free-text answer has a limit, and the GOV.UK character count says so (issue 10)."""
+    world = school_scope
+    html = BeautifulSoup(_render(cls(**_kwargs(cls, world))), "html.parser")
+    uncounted = [t["name"] for t in html.select("textarea")
+                 if not t.find_parent(attrs={"data-module": "govuk-character-count"})]
+    assert not uncounted, f"{cls.__qualname__}: textareas without a character count: {uncounted}"
