@@ -28,3 +28,39 @@ def sign_in(page, email: str, password: str) -> None:
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
     return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+def in_own_chromium(live_server, journey) -> dict:
+    """Run `journey(page) -> dict` in Chromium in a thread of its own and return its dict (an xdist
+    worker already holds the browser tests' session Playwright in its main thread, and a second
+    one cannot start there). An exception in the journey is raised again here."""
+    import threading
+
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+
+    outcome: dict = {}
+
+    def run():
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                try:
+                    context = browser.new_context(base_url=live_server.url, viewport=dict(DESKTOP))
+                    context.set_default_timeout(15_000)
+                    outcome.update(journey(context.new_page()))
+                finally:
+                    browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome

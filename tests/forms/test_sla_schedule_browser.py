@@ -4,10 +4,7 @@ show in Day, Month and Year, and the page saves unchanged after a reload."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 
 from accounts.factories import TEST_PASSWORD
 from slas.factories import draft_sla
@@ -15,40 +12,10 @@ from slas.models import ServiceLevelAgreement
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scopes_disabled
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
-from tests.browser.helpers import sign_in
+from tests.browser.conftest import CHROMIUM
+from tests.browser.helpers import in_own_chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _in_chromium(live_server, journey) -> dict:
-    """Run `journey(page)` in Chromium in its own thread (tests/browser keeps a session Playwright in
-    the main thread of an xdist worker; a second one cannot start there)."""
-    from playwright.sync_api import sync_playwright
-
-    outcome: dict = {}
-
-    def run():
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                try:
-                    context = browser.new_context(base_url=live_server.url, viewport=dict(DESKTOP))
-                    context.set_default_timeout(15_000)
-                    outcome.update(journey(context.new_page()))
-                finally:
-                    browser.close()
-        except BaseException as exc:  # re-raised in the test's thread
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome
 
 
 def test_schedule_with_saved_dates_saves_unchanged_after_a_reload(browser_world, live_server):
@@ -73,7 +40,7 @@ def test_schedule_with_saved_dates_saves_unchanged_after_a_reload(browser_world,
         seen["errors"] = page.locator(".govuk-error-summary").count()
         return seen
 
-    seen = _in_chromium(live_server, journey)
+    seen = in_own_chromium(live_server, journey)
     assert seen["errors"] == 0
     start, end = saved
     assert seen["start_date"] == (str(start.day), str(start.month), str(start.year))

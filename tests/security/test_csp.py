@@ -7,13 +7,11 @@ class and GOV.UK Frontend's initAll), so a strict policy would have switched GOV
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.staticfiles import finders
-from django.db import connections
 from django.test import Client
 from django.urls import path
 
@@ -22,7 +20,7 @@ from apcommission import views as apc_views
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, browser_world  # noqa: F401
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import in_own_chromium, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -195,30 +193,7 @@ def test_govuk_frontend_runs_under_the_policy_and_nothing_is_blocked(browser_wor
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     email = browser_world.user(K.SCHOOL, Role.AP_LEAD).email
-    outcome: dict = {}
-
-    def run():
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                try:
-                    context = browser.new_context(base_url=live_server.url, viewport=dict(DESKTOP))
-                    context.set_default_timeout(15_000)
-                    outcome.update(journey(context.new_page(), email))
-                finally:
-                    browser.close()
-        except BaseException as exc:  # re-raised in the test's thread
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
+    outcome = in_own_chromium(live_server, lambda page: journey(page, email))
     assert outcome["csp_header"]
     # js-enabled.js ran, and GOV.UK Frontend initialised (the password reveal button is shown).
     assert {"js-enabled", "govuk-frontend-supported"} <= set(outcome["body_classes"])
