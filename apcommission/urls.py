@@ -51,6 +51,7 @@ org_patterns = [
     path("", include("placements.urls")),
     path("", include("notifications.urls")),
     path("", include("slas.urls")),
+    path("", include("attendance.urls")),
 ]
 
 urlpatterns = [

@@ -20,6 +20,7 @@ APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "atten
 ALLOWED: dict[tuple[str, str], str] = {
     ("tenancy/factories.py", "ScopedFactory._create"): "test and demo factories build rows across tenants",
     ("placements/factories.py", "placement_in_state"): "test and demo factory: a placement with every row it needs",
+    ("attendance/factories.py", "register_with_sessions"): "test factory: a register with sessions of several schools",
     ("demo/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
     ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
     ("attendance/demo.py", "load_calendar_demo"): "demo data loader (management command): the LA's and its schools' dates",

@@ -1,0 +1,3 @@
+"""Attendance URLs: alerts (included by attendance/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Attendance URLs: calendar (included by attendance/urls.py)."""
+
+urlpatterns: list = []

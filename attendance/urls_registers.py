@@ -1,0 +1,3 @@
+"""Attendance URLs: registers (included by attendance/urls.py)."""
+
+urlpatterns: list = []

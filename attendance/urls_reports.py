@@ -1,0 +1,3 @@
+"""Attendance URLs: reports (included by attendance/urls.py)."""
+
+urlpatterns: list = []
