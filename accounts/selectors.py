@@ -24,3 +24,14 @@ def invitation_by_token(token: str) -> Invitation | None:
             .filter(token_hash=hash_token(token))
             .first()
         )
+
+
+def people_counts(*, now) -> dict[str, int]:
+    """For the organisation in scope: members with access, and invitations still waiting (two queries)."""
+    from tenancy.models import Membership
+
+    return {
+        "active": Membership.objects.filter(is_active=True).count(),
+        "pending": Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                                             expires_at__gt=now).count(),
+    }

@@ -71,8 +71,10 @@ def member_list(request, org):
     invitations = [
         (inv, inv.status(now=now)) for inv in Invitation.objects.select_related("invited_by")[:50]
     ]
+    members = list(members_of_current_organisation())
     return render(request, "tenancy/member_list.html", {
-        "members": members_of_current_organisation(),
+        "members": members,
+        "active_count": sum(1 for m in members if m.is_active),
         "invitations": invitations,
     })
 

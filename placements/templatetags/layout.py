@@ -37,3 +37,11 @@ def scroll_table(parser, token):
     nodelist = parser.parse(("end_scroll_table",))
     parser.delete_first_token()
     return ScrollTableNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.simple_tag
+def list_count(count: int, singular: str, plural: str = "") -> str:
+    """How many rows the whole list has (all pages): "12 placements". `data-total` carries the
+    number for tests that compare a dashboard figure with the list it links to."""
+    noun = singular if count == 1 else (plural or f"{singular}s")
+    return format_html('<p class="govuk-body govuk-!-font-weight-bold" data-total="{}">{} {}</p>', count, count, noun)

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tenancy.roles import ROLE_KINDS
-
-from .conftest import demo_member, path_of, read_dashboard, rows_listed
-
-MEMBERS = sorted((kind, role) for kind, roles in ROLE_KINDS.items() for role in roles)
+from .conftest import MEMBERS, demo_member, path_of, read_dashboard, rows_listed
 
 
 @pytest.mark.parametrize(("kind", "role"), MEMBERS)
