@@ -1,5 +1,17 @@
 """Taking registers: submit (idempotent), correct with history, known absences (issue 11 item 3).
-CONTRACT STUB: helper B implements. The web form and the API both call these functions.
+The web form and the API both call these functions; they run inside the caller's scope.
+
+- `register_submit`: the first submission of a register, in one transaction, idempotent by the
+  client's key (a double tap or a retry after a dropped connection writes nothing twice).
+- `mark_change`: a change to a mark after submission, with its reason: an append-only MarkChange.
+- `known_absence_record`: the school tells the provider of an absence in advance; it pre-fills the
+  register (attendance.selectors.register_rows).
+
+Errors: django.core.exceptions.ValidationError keyed by the form field a web page shows it under
+(`mark_<session id>`, `minutes_<session id>`, `reason_<session id>`; `mark`, `minutes_late`,
+`absence_reason`, `reason` for one change; `first_date`, `last_date` for a known absence), or
+apcommission.errors.Refusal for a refusal of the whole action. Nothing is written when either is
+raised.
 """
 
 from __future__ import annotations
@@ -7,6 +19,27 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from apcommission import clock
+from apcommission.errors import Refusal
+
+from . import alerts
+from .models import (
+    AbsenceReason,
+    ExpectedSession,
+    KnownAbsence,
+    Mark,
+    MarkChange,
+    Register,
+    RegisterSubmission,
+)
+
+MAX_MINUTES_LATE = 240  # a session is at most a day; more is a typing slip
+NOTE_MAX = 300
+CHANGE_REASON_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -25,9 +58,178 @@ class SubmitResult:
     repeated: bool  # True: this key was seen before and nothing was written again
 
 
+class AlreadySubmitted(Refusal):
+    """A register already submitted under another key: later changes go through mark_change."""
+
+
+# --- One mark ------------------------------------------------------------------------------
+
+def mark_problems(mark: MarkInput, *, suffix: str = "") -> dict[str, str]:
+    """What is wrong with one mark, keyed by field (`mark`, `minutes`, `reason`, `note` + suffix)."""
+    problems = {}
+    if mark.mark not in Mark.values:
+        problems[f"mark{suffix}"] = "Choose Present, Late, Absent or Not required"
+    elif mark.mark == Mark.LATE and not (mark.minutes_late and 1 <= mark.minutes_late <= MAX_MINUTES_LATE):
+        problems[f"minutes{suffix}"] = f"Enter how many minutes late, from 1 to {MAX_MINUTES_LATE}"
+    elif mark.mark == Mark.ABSENT and mark.absence_reason not in AbsenceReason.values:
+        problems[f"reason{suffix}"] = "Choose a reason for the absence"
+    if len(mark.note or "") > NOTE_MAX:
+        problems[f"note{suffix}"] = f"The note must be {NOTE_MAX} characters or fewer"
+    return problems
+
+
+def _clean(mark: MarkInput) -> tuple[str, int | None, str]:
+    """(mark, minutes late, absence reason) as stored: minutes only when late, a reason only when absent."""
+    return (mark.mark, mark.minutes_late if mark.mark == Mark.LATE else None,
+            mark.absence_reason if mark.mark == Mark.ABSENT else "")
+
+
+def _write(session: ExpectedSession, mark: MarkInput, *, by, now: dt.datetime) -> None:
+    session.mark, session.minutes_late, session.absence_reason = _clean(mark)
+    session.note = (mark.note or "").strip()
+    session.marked_at = now
+    session.marked_by = by
+
+
+_MARK_FIELDS = ["mark", "minutes_late", "absence_reason", "note", "marked_at", "marked_by"]
+
+
+# --- Submitting a register -----------------------------------------------------------------
+
 def register_submit(*, register, marks: list[MarkInput], key: uuid.UUID, by, organisation,
                     now: dt.datetime) -> SubmitResult:
     """Write the marks of a register in one transaction; every session of the register must be
     marked. Raises django.core.exceptions.ValidationError (field errors by session) and writes
-    nothing if any mark is invalid."""
-    raise NotImplementedError
+    nothing if any mark is invalid.
+
+    Idempotent by `key`: a key seen before returns `repeated=True` and writes nothing (two identical
+    posts at once: the register's row lock orders them, and the key's unique index catches the
+    rest). A register already submitted under another key is refused (AlreadySubmitted): a change
+    after submission needs a reason (mark_change). A submission after `due_at` is accepted; it
+    shows as late (submitted_at > due_at).
+    """
+    if organisation.pk != register.provider_id:
+        raise Refusal("Only the provider takes this register.")
+    try:
+        with transaction.atomic():
+            locked = Register.objects.select_for_update().get(pk=register.pk)
+            seen = RegisterSubmission.objects.filter(key=key).values_list("register_id", flat=True).first()
+            if seen is not None:
+                return _repeated(seen, register)
+            if locked.submitted_at is not None:
+                raise AlreadySubmitted("This register has already been submitted. To change a mark, "
+                                       "choose Change next to the pupil and give a reason.")
+            sessions = {s.pk: s for s in ExpectedSession.objects.filter(register=locked).order_by("pk")}
+            _check_marks(sessions, marks)
+            # The key first: a concurrent post with the same key waits here on the unique index.
+            RegisterSubmission.objects.create(key=key, register=locked, submitted_at=now, submitted_by=by,
+                                              marks=len(sessions))
+            for mark in marks:
+                _write(sessions[mark.session_id], mark, by=by, now=now)
+            ExpectedSession.objects.bulk_update(list(sessions.values()), _MARK_FIELDS)
+            locked.submitted_at, locked.submitted_by = now, by
+            locked.save(update_fields=["submitted_at", "submitted_by"])
+            alerts.register_submitted(locked, by=by, now=now)
+            alerts.marks_recorded(list(sessions.values()), by=by, now=now)
+    except IntegrityError:
+        # The same key committed by another request between our check and our insert.
+        seen = RegisterSubmission.objects.filter(key=key).values_list("register_id", flat=True).first()
+        if seen is None:
+            raise
+        return _repeated(seen, register)
+    register.submitted_at, register.submitted_by = now, by
+    return SubmitResult(register_id=register.pk, marks_written=len(sessions), repeated=False)
+
+
+def _repeated(seen_register_id: int, register) -> SubmitResult:
+    if seen_register_id != register.pk:
+        raise Refusal("This submission key belongs to another register. Reload the page and submit again.")
+    return SubmitResult(register_id=register.pk, marks_written=0, repeated=True)
+
+
+def _check_marks(sessions: dict[int, ExpectedSession], marks: list[MarkInput]) -> None:
+    errors: dict[str, str] = {}
+    given = [m.session_id for m in marks]
+    unknown = [pk for pk in given if pk not in sessions]
+    if unknown or len(set(given)) != len(given):
+        raise Refusal("The register has changed since the page was opened. Reload the page and mark it again.")
+    for mark in marks:
+        errors.update(mark_problems(mark, suffix=f"_{mark.session_id}"))
+    for pk in sessions:
+        if pk not in given:
+            errors[f"mark_{pk}"] = "Choose Present, Late, Absent or Not required"
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Changing a mark after submission -------------------------------------------------------
+
+def mark_change(*, session: ExpectedSession, mark: MarkInput, reason: str, by, organisation,
+                now: dt.datetime) -> MarkChange:
+    """Change one pupil's mark on a submitted register: the session takes the new mark and an
+    append-only MarkChange keeps the old one, the new one, who, when and why."""
+    if organisation.pk != session.provider_id:
+        raise Refusal("Only the provider changes marks on its register.")
+    reason = (reason or "").strip()
+    errors = {_CHANGE_FIELDS.get(k, k): v for k, v in mark_problems(mark).items()}
+    if not reason:
+        errors["reason"] = "Enter why the mark changed"
+    elif len(reason) > CHANGE_REASON_MAX:
+        errors["reason"] = f"Why the mark changed must be {CHANGE_REASON_MAX} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = ExpectedSession.objects.select_for_update().select_related("register").get(pk=session.pk)
+        if locked.register.submitted_at is None:
+            raise Refusal("Submit the register first: marks change with a reason only after it is submitted.")
+        new = _clean(mark)
+        if new == (locked.mark, locked.minutes_late, locked.absence_reason):
+            raise ValidationError({"mark": "The mark is the same as before: choose a different one"})
+        change = MarkChange.objects.create(
+            session=locked, changed_at=now, changed_by=by, reason=reason,
+            old_mark=locked.mark, old_minutes_late=locked.minutes_late, old_absence_reason=locked.absence_reason,
+            new_mark=new[0], new_minutes_late=new[1], new_absence_reason=new[2])
+        _write(locked, mark, by=by, now=now)
+        locked.save(update_fields=_MARK_FIELDS)
+        alerts.marks_recorded([locked], by=by, now=now)
+    return change
+
+
+_CHANGE_FIELDS = {"minutes": "minutes_late", "reason": "absence_reason"}
+
+
+# --- Known absences ------------------------------------------------------------------------
+
+KNOWN_ABSENCE_REASONS = [AbsenceReason.SCHOOL_KNOWN, AbsenceReason.ILL, AbsenceReason.MEDICAL,
+                         AbsenceReason.TRANSPORT, AbsenceReason.OTHER]
+KNOWN_ABSENCE_MAX_DAYS = 366
+
+
+def known_absence_record(*, placement, first_date: dt.date, last_date: dt.date, reason: str, note: str = "",
+                         by, organisation, now: dt.datetime) -> KnownAbsence:
+    """The school tells the provider in advance that the pupil will be absent from `first_date` to
+    `last_date`: every session in those days is pre-filled Absent with `reason` on the register."""
+    from placements.models import IN_AP_STATES, State
+
+    if organisation.pk != placement.school_id:
+        raise Refusal("Only the pupil's school records an absence in advance.")
+    if placement.state not in (State.AGREED, *IN_AP_STATES):
+        raise Refusal("An absence can be recorded only for an agreed or active placement.")
+    today = now.astimezone(clock.LONDON).date()
+    errors = {}
+    if first_date < today:
+        errors["first_date"] = "The first day absent must be today or in the future"
+    if last_date < first_date:
+        errors["last_date"] = "The last day absent must be the same as or after the first day"
+    elif (last_date - first_date).days >= KNOWN_ABSENCE_MAX_DAYS:
+        errors["last_date"] = "The last day absent must be within a year of the first day"
+    if reason not in KNOWN_ABSENCE_REASONS:
+        errors["reason"] = "Choose the reason for the absence"
+    if len(note or "") > NOTE_MAX:
+        errors["note"] = f"What the provider needs to know must be {NOTE_MAX} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+    return KnownAbsence.objects.create(
+        placement=placement, school_id=placement.school_id, provider_id=placement.provider_id,
+        first_date=first_date, last_date=last_date, reason=reason, note=(note or "").strip(),
+        recorded_at=now, recorded_by=by)
