@@ -28,6 +28,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("Providers", "providers:directory", Capability.CHECK_PROVIDERS, (K.SCHOOL, K.LOCAL_AUTHORITY)),
     NavItem("Due-diligence pack", "providers:pack", Capability.MANAGE_PROVIDER_PROFILE, (K.PROVIDER,)),
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
+    NavItem("Term dates", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.LOCAL_AUTHORITY, K.SCHOOL)),
+    NavItem("Closure days", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.PROVIDER,)),
     NavItem("People", "accounts:member_list", Capability.MANAGE_MEMBERS),
     NavItem("Audit log", "tenancy:audit_log", Capability.VIEW_AUDIT_LOG),
     NavItem("Notifications", "notifications:inbox", Capability.VIEW_DASHBOARD),

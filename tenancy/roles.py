@@ -54,6 +54,8 @@ class Capability(models.TextChoices):
     VIEW_FINANCE = "view_finance", "See costings and invoices"
     VIEW_ATTENDANCE = "view_attendance", "Follow attendance"
     SUBMIT_REGISTERS = "submit_registers", "Submit session registers"
+    MANAGE_CALENDAR = "manage_calendar", "Keep term dates, INSET and closure days"
+    MANAGE_ATTENDANCE_SETTINGS = "manage_attendance_settings", "Set the school's attendance target and register alerts"
     RECORD_VISITS = "record_visits", "Record visits, reviews and outcomes"
     REPORT_SAFEGUARDING = "report_safeguarding", "Report and read safeguarding concerns and incidents"
     MANAGE_PROVIDER_PROFILE = "manage_provider_profile", "Keep the provider profile and due-diligence pack"
@@ -81,20 +83,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     R.HEADTEACHER: frozenset(_PUPIL_READERS | {
         C.MANAGE_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.MAKE_REFERRALS, C.APPROVE_REFERRALS,
         C.VIEW_AGREEMENTS, C.SIGN_AGREEMENTS, C.VIEW_FINANCE, C.RECORD_VISITS, C.REPORT_SAFEGUARDING, C.CHECK_PROVIDERS,
+        C.MANAGE_CALENDAR, C.MANAGE_ATTENDANCE_SETTINGS,
     }),
     R.AP_LEAD: frozenset(_PUPIL_READERS | {
         C.MANAGE_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.MAKE_REFERRALS, C.VIEW_AGREEMENTS, C.SIGN_AGREEMENTS,
-        C.VIEW_FINANCE, C.RECORD_VISITS, C.REPORT_SAFEGUARDING, C.CHECK_PROVIDERS,
+        C.VIEW_FINANCE, C.RECORD_VISITS, C.REPORT_SAFEGUARDING, C.CHECK_PROVIDERS, C.MANAGE_ATTENDANCE_SETTINGS,
     }),
     R.PASTORAL: frozenset(_PUPIL_READERS | {C.RECORD_VISITS}),
     R.DSL: frozenset(_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING}),
     R.SENCO: frozenset(_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.RECORD_VISITS}),
-    R.ATTENDANCE_OFFICER: frozenset(_PUPIL_READERS),
+    R.ATTENDANCE_OFFICER: frozenset(_PUPIL_READERS | {C.MANAGE_CALENDAR, C.MANAGE_ATTENDANCE_SETTINGS}),
     R.EXAMS_OFFICER: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS}),
     R.FINANCE: frozenset({C.VIEW_DASHBOARD, C.VIEW_FINANCE, C.VIEW_AGREEMENTS}),
     R.PROVIDER_MANAGER: frozenset({
         C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS, C.VIEW_AGREEMENTS, C.SIGN_AGREEMENTS,
-        C.VIEW_FINANCE, C.REPORT_SAFEGUARDING, C.MANAGE_PROVIDER_PROFILE,
+        C.VIEW_FINANCE, C.REPORT_SAFEGUARDING, C.MANAGE_PROVIDER_PROFILE, C.MANAGE_CALENDAR,
     }),
     R.PROVIDER_STAFF: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS}),
     R.PROVIDER_DSL: frozenset({
@@ -104,12 +107,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     R.QA_OFFICER: frozenset({
         C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.RUN_QA_VISITS, C.CHECK_PROVIDERS, C.VIEW_AREA, C.VIEW_AGREEMENTS,
     }),
-    R.AP_OFFICER: frozenset({C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.CHECK_PROVIDERS, C.VIEW_AREA, C.VIEW_AGREEMENTS}),
+    R.AP_OFFICER: frozenset({
+        C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.CHECK_PROVIDERS, C.VIEW_AREA, C.VIEW_AGREEMENTS, C.MANAGE_CALENDAR,
+    }),
     R.TRUST_EXECUTIVE: frozenset({
         C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.VIEW_AGREEMENTS,
     }),
-    # Admins run the organisation's accounts; they do not see pupils unless they hold another role.
-    R.ORG_ADMIN: frozenset({C.VIEW_DASHBOARD, C.MANAGE_MEMBERS, C.VIEW_AUDIT_LOG}),
+    # Admins run the organisation's accounts (and its calendar); they do not see pupils unless they
+    # hold another role.
+    R.ORG_ADMIN: frozenset({C.VIEW_DASHBOARD, C.MANAGE_MEMBERS, C.VIEW_AUDIT_LOG, C.MANAGE_CALENDAR}),
 }
 
 # Capabilities that expose pupil-level data: holding any of them requires MFA.
