@@ -6,6 +6,8 @@ Filter on "Email status" to see what failed (after APC_NOTIFICATION_MAX_ATTEMPTS
 
 from django.contrib import admin, messages
 
+from apcommission import clock
+
 from .models import Notification
 from .services import notification_resend
 
@@ -14,7 +16,7 @@ from .services import notification_resend
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "user", "organisation", "created_at", "email_status", "email_attempts",
                     "email_next_attempt_at", "emailed_at"]
-    list_filter = ["email_status", "topic"]
+    list_filter = ["email_status", "email_digest", "urgent", "topic"]
     search_fields = ["subject", "user__email", "organisation__name", "dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
@@ -31,5 +33,5 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again (failed notifications only)")
     def send_again(self, request, queryset):
-        count = notification_resend(notification_ids=queryset.values_list("pk", flat=True))
+        count = notification_resend(notification_ids=queryset.values_list("pk", flat=True), now=clock.now())
         self.message_user(request, f"{count} notification(s) will be sent again.", messages.SUCCESS)

@@ -6,7 +6,7 @@ from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, regis
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
-from .selectors import inbox_for
+from .selectors import unread_count
 
 
 @register
@@ -17,7 +17,7 @@ class InboxPanel(Panel):
     capabilities = frozenset({C.VIEW_DASHBOARD})
 
     def build(self, viewer: Viewer) -> PanelResult | None:
-        unread = inbox_for(viewer.membership.user_id).filter(read_at__isnull=True).count()
+        unread = unread_count(viewer.membership.user_id)
         url = viewer.link("notifications:inbox")
         if not unread or not url:
             return None

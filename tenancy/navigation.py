@@ -48,5 +48,5 @@ def navigation_for(request, membership) -> list[dict]:
             continue
         url = reverse(item.url_name, kwargs={"org": org.slug})
         current = request.path == url or (url != f"/o/{org.slug}/" and request.path.startswith(url))
-        items.append({"label": item.label, "url": url, "current": current})
+        items.append({"label": item.label, "name": item.url_name, "url": url, "current": current})
     return items

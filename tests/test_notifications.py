@@ -99,20 +99,19 @@ def _row():
         return Notification.objects.get()
 
 
-def test_a_send_that_fails_is_delivered_on_a_later_run_exactly_once(world, monkeypatch, settings):
-    settings.APC_NOTIFICATION_RETRY_SECONDS = 120
+def test_a_send_that_fails_is_delivered_on_a_later_run_exactly_once(world, monkeypatch):
     calls = _flaky_send_mail(monkeypatch, failures=1)
     _notify(world)
 
     assert notifications_deliver(now=NOW) == 0
     note = _row()
     assert (note.email_status, note.email_attempts) == (EmailStatus.PENDING, 1)
-    assert note.email_next_attempt_at == NOW + dt.timedelta(seconds=120)
+    assert note.email_next_attempt_at == NOW + dt.timedelta(minutes=1)  # the first wait (then 5, 30...)
     assert "SMTPServerDisconnected" in note.email_last_error and note.emailed_at is None
     assert mail.outbox == []
 
-    assert notifications_deliver(now=NOW + dt.timedelta(seconds=60)) == 0  # not due yet
-    later = NOW + dt.timedelta(seconds=120)
+    assert notifications_deliver(now=NOW + dt.timedelta(seconds=30)) == 0  # not due yet
+    later = NOW + dt.timedelta(seconds=60)
     assert notifications_deliver(now=later) == 1
     assert notifications_deliver(now=later + dt.timedelta(hours=1)) == 0
     assert len(calls) == 2 and len(mail.outbox) == 1
@@ -123,7 +122,6 @@ def test_a_send_that_fails_is_delivered_on_a_later_run_exactly_once(world, monke
 
 def test_after_the_last_attempt_it_is_failed_and_listed_for_an_admin(world, monkeypatch, settings, client):
     settings.APC_NOTIFICATION_MAX_ATTEMPTS = 3
-    settings.APC_NOTIFICATION_RETRY_SECONDS = 60
     calls = _flaky_send_mail(monkeypatch, failures=100)
     _notify(world)
     when = NOW
@@ -147,8 +145,8 @@ def test_after_the_last_attempt_it_is_failed_and_listed_for_an_admin(world, monk
 
     # "Send again" gives it a fresh set of attempts; the next run delivers it.
     monkeypatch.setattr("notifications.services.send_mail", mail.send_mail)
-    response = client.post(changelist,
-                           {"action": "send_again", "_selected_action": [note.pk]})
+    with clock.frozen(when):
+        response = client.post(changelist, {"action": "send_again", "_selected_action": [note.pk]})
     assert response.status_code == 302
     assert (_row().email_status, _row().email_attempts) == (EmailStatus.PENDING, 0)
     assert notifications_deliver(now=when) == 1 and len(mail.outbox) == 1

@@ -26,5 +26,7 @@ def _read_at(world, kwargs):
 
 URLS = {
     "notifications:inbox": UrlSpec(),
+    # The member's own email choice: every role of every kind may set it (view_dashboard).
+    "notifications:settings": UrlSpec(),
     "notifications:open": UrlSpec(kwargs=_notification, method="post", ok_status=302, state=_read_at),
 }
