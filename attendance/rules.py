@@ -221,3 +221,74 @@ def week_buckets(counts: Mapping[dt.date, tuple[int, int]], *, first: dt.date, l
 def register_parts(part: str) -> tuple[str, ...]:
     """The school's register sessions a provider session covers: AM, PM, or both for all day."""
     return {"am": ("AM",), "pm": ("PM",)}.get(part, ("AM", "PM"))
+
+
+# --- The week-by-week chart (geometry only; templates/attendance/_chart.html draws it) -----------
+
+CHART_WIDTH, CHART_HEIGHT = 640, 260
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 8, 16, 44
+
+
+@dataclass(frozen=True)
+class Bar:
+    week: WeekFigure
+    x: float
+    width: float
+    y: float
+    height: float
+    text: str  # "85%", or "None" for a week without sessions
+    text_y: float
+    week_label: str  # "2 Nov", or "" where labels would crowd
+    below_target: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    left: int
+    right: int
+    baseline: float
+    target_y: float
+    target: int
+    ticks: list[tuple[float, str]]
+    bars: list[Bar]
+    description: str
+
+
+def _y(value: float) -> float:
+    return round(_TOP + (100 - value) / 100 * (CHART_HEIGHT - _TOP - _BOTTOM), 1)
+
+
+def chart(weeks: list[WeekFigure], *, target: int) -> Chart:
+    """Bars of each week's attendance, the percentage written over every bar (no meaning in colour
+    alone), a dashed target line with its label, and a text description for screen readers."""
+    plot = CHART_WIDTH - _LEFT - _RIGHT
+    band = plot / max(len(weeks), 1)
+    every = max(1, -(-len(weeks) // 10))  # at most about 10 week labels
+    bars = []
+    for i, week in enumerate(weeks):
+        value = float(week.percent) if week.percent is not None else 0.0
+        top = _y(value)
+        bars.append(Bar(
+            week=week, x=round(_LEFT + i * band + band * 0.15, 1), width=round(band * 0.7, 1), y=top,
+            height=round(_y(0) - top, 1),
+            text=f"{week.percent:.0f}%" if week.percent is not None else "None",
+            text_y=round(min(top, _y(0)) - 4, 1), week_label=f"{week.week_start:%-d %b}" if i % every == 0 else "",
+            below_target=week.percent is not None and below_target(week.attended, week.expected, target)))
+    return Chart(CHART_WIDTH, CHART_HEIGHT, _LEFT, CHART_WIDTH - _RIGHT, _y(0), _y(target), target,
+                 [(_y(v), f"{v}%") for v in (0, 50, 100)], bars, chart_description(weeks, target=target))
+
+
+def chart_description(weeks: list[WeekFigure], *, target: int) -> str:
+    """What the chart shows, in words."""
+    counted = [w for w in weeks if w.percent is not None]
+    if not counted:
+        return "No sessions have been counted yet."
+    low = min(counted, key=lambda w: (w.percent, w.week_start))
+    high = max(counted, key=lambda w: (w.percent, -w.week_start.toordinal()))
+    below = sum(1 for w in counted if below_target(w.attended, w.expected, target))
+    return (f"Attendance each week from the week of {weeks[0].week_start:%-d %B %Y} to the week of "
+            f"{weeks[-1].week_start:%-d %B %Y}. Lowest {low.percent}% (week of {low.week_start:%-d %B}), "
+            f"highest {high.percent}% (week of {high.week_start:%-d %B}). {below} of {len(counted)} weeks "
+            f"below the target of {target}%. The table gives every week's figures.")
