@@ -179,7 +179,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every escalation ladder (missing registers, then visits, reviews, reports, QA): issue 11 item 6.
     "escalation-sweep": {"task": "escalation.tasks.sweep", "schedule": 60.0},
+    # Last week's attendance figures to each school's AP lead (issue 11 item 4), Mondays 07:00 Europe/London.
+    "attendance-weekly-summary": {
+        "task": "attendance.tasks_summary.send_weekly_summaries",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
 }
+# Task modules other than <app>/tasks.py (autodiscovery finds only those): workers import these too.
+CELERY_IMPORTS = ("attendance.tasks_summary",)
 # /healthz answers 503 when the last heartbeat is older than this (default: three beat intervals).
 APC_HEARTBEAT_MAX_AGE_SECONDS = env.float(
     "APC_HEARTBEAT_MAX_AGE_SECONDS", default=3 * CELERY_BEAT_SCHEDULE["heartbeat"]["schedule"]

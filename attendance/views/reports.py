@@ -31,11 +31,11 @@ from tenancy.services import audit_request
 from tenancy.visibility import DataGroup
 
 from .. import reports, rules
+from ..dashboard import BELOW_TARGET_LABEL
 from ..models import ExpectedSession
 from ..report_forms import ExportForm, SchoolCodeForm
 
 READERS = (K.SCHOOL, K.TRUST)
-BELOW_TARGET_LABEL = "Placements below the attendance target"
 AM_PM = (("am", "morning"), ("pm", "afternoon"), ("day", "all day"))
 
 

@@ -249,3 +249,94 @@ def test_the_attendance_page_costs_the_same_with_5_and_50_placements(world, logi
     at_50, response = queries()
     assert len(response.context["rows"]) == 50 and len(response.context["week"]) == 100
     assert at_50 == at_5
+
+
+# --- Dashboards ------------------------------------------------------------------------------
+
+def test_the_school_dashboard_counts_the_placements_below_target_and_links_to_exactly_them(world, login, school_a):
+    from tests.dashboards.conftest import path_of, read_dashboard, rows_listed
+
+    member = world.member(K.SCHOOL, Role.ATTENDANCE_OFFICER)
+    client = login(member.user)
+    figures = {label: (value, href) for label, value, href in read_dashboard(client, member).figures}
+    value, href = figures["Placements below the attendance target"]
+    assert value == 1
+    listed = client.get(path_of(href))
+    assert listed.context["queue"] is not None and rows_listed(listed) == 1
+    with scopes_disabled():
+        AttendanceSettings.objects.create(school=world.org(K.SCHOOL), target_percent=50)
+    figures = {label: value for label, value, _ in read_dashboard(client, member).figures}
+    assert figures["Placements below the attendance target"] == 0
+
+
+def test_roles_that_do_not_follow_attendance_get_no_attendance_figure(world, login, school_a):
+    from tests.dashboards.conftest import read_dashboard
+
+    member = world.member(K.SCHOOL, Role.FINANCE)
+    labels = [label for label, _, _ in read_dashboard(login(member.user), member).figures]
+    assert "Placements below the attendance target" not in labels
+
+
+def test_the_provider_panel_counts_todays_registers_not_yet_submitted(world, school_a, monkeypatch):
+    from apcommission.dashboards import Viewer
+    from attendance.dashboard import RegistersPanel
+    from attendance.models import Register
+    from tenancy.scoping import scope
+
+    placement, sessions = school_a
+    with scopes_disabled():  # today (Wednesday 25 November): the 1pm register; submit a second one
+        done = register_with_sessions(placements=[placement], starts_at=at(D(2026, 11, 25), 9))
+        Register.objects.filter(pk=done.pk).update(submitted_at=NOW)
+    member = world.member(K.PROVIDER, Role.PROVIDER_STAFF)
+    viewer = Viewer(membership=member, today=D(2026, 11, 25))
+    monkeypatch.setattr(Viewer, "link", lambda self, name, **kw: "/registers/" if name == "attendance:registers" else None)
+    with scope(organisation=member.organisation):
+        result = RegistersPanel().build(viewer)
+    assert [(a.text, a.url) for a in result.attention] == [("Take today's registers: 1 due", "/registers/")]
+    monkeypatch.setattr(Viewer, "link", lambda self, name, **kw: None)  # no registers page (yet): no panel
+    with scope(organisation=member.organisation):
+        assert RegistersPanel().build(viewer) is None
+
+
+# --- The weekly summary ----------------------------------------------------------------------
+
+def test_the_weekly_summary_tells_the_ap_lead_last_weeks_figures_without_names(world, school_a):
+    from attendance.models import Register
+    from attendance.tasks_summary import weekly_summaries_send
+    from notifications.models import Notification
+
+    placement, sessions = school_a
+    with scopes_disabled():  # Monday 23rd's register came on time; the 24th's and the 25th's never came
+        register = Register.objects.get(pk=sessions["late"].register_id)
+        Register.objects.filter(pk=register.pk).update(submitted_at=register.due_at)
+    monday = clock.london(D(2026, 11, 30), dt.time(7))
+    assert weekly_summaries_send(now=monday) == 1
+    assert weekly_summaries_send(now=monday + dt.timedelta(minutes=5)) == 0  # once per school per week
+    with scopes_disabled():
+        note = Notification.objects.get(topic="attendance_summary")
+    assert note.user == world.user(K.SCHOOL, Role.AP_LEAD)
+    assert "week of 23 November 2026" in note.subject
+    # Last week (23–29 Nov): late (attended), the 24th and the afternoon of the 25th not received (missed).
+    assert "1 placement is below" in note.body
+    assert "2 sessions were missed" in note.body
+    assert "2 registers were late or not received" in note.body
+    assert "PupilA" not in note.subject + note.body and world.pupils["a"].last_name not in note.body
+    assert note.link == url("school_attendance", world.org(K.SCHOOL))
+
+
+def test_a_school_that_switched_the_summary_off_gets_none(world, school_a):
+    from attendance.tasks_summary import weekly_summaries_send
+
+    with scopes_disabled():
+        AttendanceSettings.objects.create(school=world.org(K.SCHOOL), weekly_summary=False)
+    assert weekly_summaries_send(now=clock.london(D(2026, 11, 30), dt.time(7))) == 0
+
+
+def test_the_summary_runs_on_monday_at_seven_london_time():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["attendance-weekly-summary"]
+    assert entry["task"] == "attendance.tasks_summary.send_weekly_summaries"
+    schedule = entry["schedule"]
+    assert (schedule.hour, schedule.minute, schedule.day_of_week) == ({7}, {0}, {1})
+    assert settings.CELERY_TIMEZONE == "Europe/London"
