@@ -46,6 +46,8 @@ class StepContext:
     level: int  # 1-based: the step being taken
     step: Step
     now: dt.datetime
+    # With `Ladder.message_per_recipient`: the organisation the message is being written for.
+    recipient: Organisation | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,13 @@ class Ladder:
     load_targets: Callable[[list[int]], Mapping[int, Any]] | None = None
     # When a step cannot be taken (its functions raised), the row is looked at again this much later.
     retry_after: dt.timedelta = field(default=dt.timedelta(minutes=5))
+    # True: `message` is called once per recipient organisation (ctx.recipient set), so each side
+    # reads what it should do ("take the register" / "contact the provider").
+    message_per_recipient: bool = False
+    # Who else sees this ladder's rows besides `organisation` and `other_organisation`:
+    # (organisation) -> Q on Escalation (e.g. every school with a pupil on a register). Used by
+    # Escalation.scope_q, restricted to this ladder's rows.
+    visible_to: Callable[[Organisation], Any] | None = None
 
     def __post_init__(self):
         if not self.steps:

@@ -52,4 +52,14 @@ class Escalation(ScopedModel):
 
     @classmethod
     def scope_q(cls, organisation):
-        return Q(organisation=organisation) | Q(other_organisation=organisation)
+        """The owner and the other party; plus, per ladder, whoever its `visible_to` names (a
+        school sees a missing-register row whose register holds one of its pupils' sessions)."""
+        from . import ladders
+
+        q = Q(organisation=organisation) | Q(other_organisation=organisation)
+        for ladder in ladders.registered().values():
+            if ladder.visible_to is not None:
+                extra = ladder.visible_to(organisation)
+                if extra is not None:
+                    q |= Q(ladder=ladder.name) & extra
+        return q

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -70,6 +70,70 @@ def escalation_start(*, ladder: str, target, organisation: Organisation, anchors
     return row
 
 
+@dataclass(frozen=True)
+class Start:
+    """One target to put on a ladder with `escalation_start_many`."""
+
+    target_id: int
+    organisation_id: int
+    anchors: Mapping[str, dt.datetime]
+    other_organisation_id: int | None = None
+
+
+def escalation_start_many(*, ladder: str, target_model, starts: Iterable[Start], now: dt.datetime) -> int:
+    """Put many targets of one model on `ladder` in one INSERT (a target already on it is left as
+    it is). For generators that create hundreds of targets at once. Returns how many were offered.
+
+    Bookkeeping for targets the caller has just created, so it needs no tenant scope (generators
+    run in beat jobs and in either side's requests); who sees the rows is Escalation.scope_q's."""
+    chosen = ladders.get(ladder)
+    target_type = ContentType.objects.get_for_model(target_model)
+    rows = []
+    for start in starts:
+        encoded = _encode_anchors(chosen, start.anchors)
+        times = ladders.step_times(chosen, _decode_anchors(encoded))
+        rows.append(Escalation(
+            ladder=ladder, target_type=target_type, target_id=start.target_id,
+            organisation_id=start.organisation_id, other_organisation_id=start.other_organisation_id,
+            anchors=encoded, level=0, next_step_at=ladders.next_step_after(times, 0), started_at=now))
+    if rows:
+        Escalation._base_manager.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def escalation_move(*, ladder: str, target_model, anchors_by_target: Mapping[int, Mapping[str, dt.datetime]],
+                    now: dt.datetime) -> int:
+    """New anchors for targets already on `ladder` (the session moved). Levels already taken stay
+    taken (nobody is told twice); the next step is counted from the new anchors (a step now
+    overdue is taken by the next sweep). Rows are locked while they change, so a sweep running at
+    the same time either finishes first or sees the new times. Returns rows moved. Like
+    `escalation_start_many`, bookkeeping for targets the caller changed: no tenant scope needed."""
+    chosen = ladders.get(ladder)
+    target_type = ContentType.objects.get_for_model(target_model)
+    moved = 0
+    with transaction.atomic():
+        rows = (Escalation._base_manager.select_for_update()
+                .filter(ladder=ladder, target_type=target_type, target_id__in=list(anchors_by_target),
+                        resolved_at__isnull=True).values_list("pk", "target_id", "level"))
+        for pk, target_id, level in rows:
+            encoded = _encode_anchors(chosen, anchors_by_target[target_id])
+            times = ladders.step_times(chosen, _decode_anchors(encoded))
+            moved += Escalation._base_manager.filter(pk=pk).update(anchors=encoded,
+                                                             next_step_at=ladders.next_step_after(times, level))
+    return moved
+
+
+def escalation_resolve_many(*, ladder: str, target_model, target_ids: Iterable[int], by, note: str,
+                            now: dt.datetime) -> int:
+    """Stop `ladder` for many targets of one model that no longer need it (deleted, no longer
+    expected): bookkeeping for targets the caller changed, so no tenant scope. A person stopping a
+    ladder goes through `escalation_resolve` (scoped). Returns rows stopped."""
+    return Escalation._base_manager.filter(
+        ladder=ladder, target_type=ContentType.objects.get_for_model(target_model), target_id__in=list(target_ids),
+        resolved_at__isnull=True,
+    ).update(resolved_at=now, resolved_by=by, resolved_note=note, next_step_at=None)
+
+
 def escalation_resolve(*, ladder: str, target, by, note: str, now: dt.datetime) -> bool:
     """Stop the ladder for `target` (through the caller's scope). False if it was not running."""
     return Escalation.objects.filter(
@@ -112,8 +176,9 @@ class _Row:
     new_level: int = 0
     new_next: dt.datetime | None = None
     message: Message | None = None
-    recipients: tuple = ()
+    recipients: tuple = ()  # (organisation, roles, message) triples
     topic: str = ""
+    urgent: bool = False
     failed: bool = False
 
 
@@ -133,11 +198,23 @@ def escalation_sweep(*, now: dt.datetime, batch_size: int = BATCH_SIZE, max_batc
     return result
 
 
-def _sweep_batch(*, now: dt.datetime, batch_size: int) -> tuple[int, SweepResult]:
+def escalation_step_now(*, escalation_ids: Iterable[int], now: dt.datetime) -> SweepResult:
+    """Take the due steps of these rows at once, the sweep's own way (claim, decide, notify with the
+    same dedupe keys): for a ladder whose first step must not wait for the next tick (a pupil not
+    accounted for). The beat sweep then finds nothing left to do for them."""
+    ids = list(escalation_ids)
+    if not ids:
+        return SweepResult()
+    return _sweep_batch(now=now, batch_size=len(ids), only=ids)[1]
+
+
+def _sweep_batch(*, now: dt.datetime, batch_size: int, only: list[int] | None = None) -> tuple[int, SweepResult]:
     locking = connection.features.has_select_for_update_skip_locked
     result = SweepResult()
     with scopes_disabled(), transaction.atomic():
         query = due_query(now=now)
+        if only is not None:
+            query = query.filter(pk__in=only)
         if locking:
             query, columns = query.select_for_update(skip_locked=True), _COLUMNS
         else:
@@ -201,9 +278,14 @@ def _decide(rows: list[_Row], *, now: dt.datetime) -> list[_Row]:
                           other_organisation=orgs.get(row.other_organisation_id), level=row.new_level, step=step,
                           now=now)
         try:
-            row.recipients = tuple((org, tuple(roles)) for org, roles in step.recipients(ctx))
-            row.message = ladder.message(ctx)
+            pairs = tuple((org, tuple(roles)) for org, roles in step.recipients(ctx))
+            if ladder.message_per_recipient:
+                row.recipients = tuple((org, roles, ladder.message(replace(ctx, recipient=org))) for org, roles in pairs)
+            else:
+                row.message = ladder.message(ctx)
+                row.recipients = tuple((org, roles, row.message) for org, roles in pairs)
             row.topic = step.topic
+            row.urgent = step.urgent
         except Exception:
             log.exception("escalation %s: ladder %r step %s failed; will retry", row.id, ladder.name, row.new_level)
             _retry(row, now=now, after=ladder.retry_after)
@@ -259,10 +341,10 @@ def _notify(row: _Row, *, now: dt.datetime) -> int | None:
         return 0
     try:
         with transaction.atomic():
-            return sum(len(notify(organisation=org, roles=roles, topic=row.topic, subject=row.message.subject,
-                                  body=row.message.body, link=row.message.link,
+            return sum(len(notify(organisation=org, roles=roles, topic=row.topic, subject=message.subject,
+                                  body=message.body, link=message.link,
                                   dedupe_key=f"escalation:{row.id}:{row.new_level}", now=now))
-                       for org, roles in row.recipients)
+                       for org, roles, message in row.recipients)
     except Exception:
         log.exception("escalation %s: notifying level %s failed; will retry", row.id, row.new_level)
         Escalation.objects.filter(pk=row.id).update(level=row.level, next_step_at=now + ladders.get(row.ladder).retry_after)
