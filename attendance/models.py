@@ -355,3 +355,26 @@ class AttendanceSettings(ScopedModel):
     @classmethod
     def scope_q(cls, organisation):
         return Q(school=organisation)
+
+
+class NotAccountedFor(ScopedModel):
+    """Provider staff report that a pupil on a session is not accounted for (not back from lunch,
+    left the site): the target of the urgent "not_accounted_for" ladder (attendance.ladders). The
+    note stays in the app (it may name the pupil); emails never carry it."""
+
+    session = models.ForeignKey(ExpectedSession, on_delete=models.CASCADE, related_name="not_accounted_for")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField("What happened (optional)", max_length=300, blank=True)
+    reported_at = models.DateTimeField()
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-reported_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Not accounted for {self.session_id} at {self.reported_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return _school_rules(organisation)
