@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from apcommission import clock
 from attendance import alerts
@@ -110,7 +111,7 @@ def test_acknowledging_stops_the_ladder_and_shows_the_note_and_who(placed, clien
     with clock.frozen(DUE + 5 * MIN):
         assert client.post(url, {"note": "Phoned: present"}).status_code == 302
         page = client.get(reverse("attendance:alerts", kwargs={"org": "school-c"})).content.decode()
-    assert "Phoned: present" in page and officer.full_name in page
+    assert "Phoned: present" in page and escape(officer.full_name) in page
     assert client.post(url, {"note": "Again"}).status_code == 404  # no longer open
     assert escalation_sweep(now=END).stepped == 0
     with scopes_disabled():
