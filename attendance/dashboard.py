@@ -24,7 +24,7 @@ class RegistersPanel(Panel):
     capabilities = frozenset({C.SUBMIT_REGISTERS})
 
     def build(self, viewer: Viewer) -> PanelResult | None:
-        url = viewer.link("attendance:registers")  # the registers page (helper B's); no panel until it exists
+        url = viewer.link("attendance:register_list")  # today's registers
         if url is None:
             return None
         due = reports.registers_due_today(today=viewer.today)

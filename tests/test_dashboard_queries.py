@@ -25,9 +25,10 @@ K = OrganisationKind
 
 # Session, user, memberships, each panel's figures and attention items (apcommission/dashboards.py:
 # one or two queries per panel, whatever the data), savepoints and the session save. 14 before the
-# "Needs your attention" list; 16 with it (a headteacher: placements 2, pupils 1, SLAs 1,
-# directory 2, notifications 1). Raise it only with a reason: a dashboard is the page everyone opens first.
-QUERY_BUDGET = 16
+# "Needs your attention" list; 17 with it (a headteacher: placements 2, pupils 1, SLAs 1,
+# directory 2, notifications 1, attendance 1: the placements below the target, issue 11 item 4).
+# Raise it only with a reason: a dashboard is the page everyone opens first.
+QUERY_BUDGET = 17
 
 
 def dashboard_url(org) -> str:

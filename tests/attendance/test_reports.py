@@ -277,25 +277,24 @@ def test_roles_that_do_not_follow_attendance_get_no_attendance_figure(world, log
     assert "Placements below the attendance target" not in labels
 
 
-def test_the_provider_panel_counts_todays_registers_not_yet_submitted(world, school_a, monkeypatch):
-    from apcommission.dashboards import Viewer
-    from attendance.dashboard import RegistersPanel
+def test_the_provider_is_told_how_many_of_todays_registers_are_still_to_take(world, login, school_a):
     from attendance.models import Register
-    from tenancy.scoping import scope
+    from tests.dashboards.conftest import path_of, read_dashboard
 
     placement, sessions = school_a
-    with scopes_disabled():  # today (Wednesday 25 November): the 1pm register; submit a second one
+    with scopes_disabled():  # today (Wednesday 25 November): the 1pm register to take; the 9am one submitted
         done = register_with_sessions(placements=[placement], starts_at=at(D(2026, 11, 25), 9))
         Register.objects.filter(pk=done.pk).update(submitted_at=NOW)
-    member = world.member(K.PROVIDER, Role.PROVIDER_STAFF)
-    viewer = Viewer(membership=member, today=D(2026, 11, 25))
-    monkeypatch.setattr(Viewer, "link", lambda self, name, **kw: "/registers/" if name == "attendance:registers" else None)
-    with scope(organisation=member.organisation):
-        result = RegistersPanel().build(viewer)
-    assert [(a.text, a.url) for a in result.attention] == [("Take today's registers: 1 due", "/registers/")]
-    monkeypatch.setattr(Viewer, "link", lambda self, name, **kw: None)  # no registers page (yet): no panel
-    with scope(organisation=member.organisation):
-        assert RegistersPanel().build(viewer) is None
+    staff = world.member(K.PROVIDER, Role.PROVIDER_STAFF)
+    client = login(staff.user)
+    items = [(text, href) for text, href in read_dashboard(client, staff).attention if "registers" in text]
+    assert items == [("Take today's registers: 1 due", url("register_list", world.org(K.PROVIDER)))]
+    assert client.get(path_of(items[0][1])).status_code == 200
+    admin = world.member(K.PROVIDER, Role.ORG_ADMIN)  # does not take registers: no item
+    assert not [t for t, _ in read_dashboard(login(admin.user), admin).attention if "registers" in t]
+    with scopes_disabled():
+        Register.objects.filter(provider=world.org(K.PROVIDER)).update(submitted_at=NOW)
+    assert not [t for t, _ in read_dashboard(login(staff.user), staff).attention if "registers" in t]
 
 
 # --- The weekly summary ----------------------------------------------------------------------
