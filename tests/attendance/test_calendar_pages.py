@@ -114,7 +114,7 @@ def test_la_sees_its_year_and_switches_to_the_next(world, login, changed):
     assert response.status_code == 200
     text = page_text(response)
     assert "Term dates 2026 to 2027" in text
-    assert "Autumn term 1 September 2026 18 December 2026 26 October 2026 to 30 October 2026" in text
+    assert "Autumn term 1 Sep 2026 18 Dec 2026 26 Oct 2026 to 30 Oct 2026" in text
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("a[rel=next]")["href"].endswith("?year=2027")
     assert soup.select_one("a[rel=prev]")["href"].endswith("?year=2025")
@@ -208,7 +208,7 @@ def test_school_sees_its_las_dates_read_only(world, login, changed):
     response = client.get(url(world, K.SCHOOL, "calendar", query="?year=2026"))
     text = page_text(response)
     assert f"Your school follows {la.name}'s dates." in text
-    assert "Summer term 12 April 2027 21 July 2027" in text and "Elections" in text
+    assert "Summer term 12 Apr 2027 21 Jul 2027" in text and "Elections" in text
     soup = BeautifulSoup(response.content, "html.parser")
     assert not soup.select("a[href*='/calendar/terms/']")  # neither Change nor Remove for the LA's terms
     # Adding a single term of its own would leave the rest of the year without terms: refused.
@@ -317,3 +317,66 @@ def test_settings_out_of_range_are_named(world, login):
         "Minutes before the DSL and AP lead are told about a missing register must be 5 or more",
     ]
     assert rows(AttendanceSettings) == []
+
+
+# --- In Chromium at phone width -----------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_la_adds_a_term_by_keyboard_on_a_phone(transactional_db, live_server):
+    """At 375px: the calendar, a half term outside the term (error summary, focus on it), then the
+    term saved; no page scrolls sideways and axe-core finds nothing serious on any of them."""
+    from accounts.factories import TEST_PASSWORD
+    from tests.browser.conftest import AXE_JS, CHROMIUM, PHONE, SERIOUS
+    from tests.browser.helpers import horizontal_overflow, in_own_chromium, sign_in
+    from tests.conftest import build_world
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    world = build_world()
+    officer = world.member(K.LOCAL_AUTHORITY, Role.AP_OFFICER)
+    calendar_url = url(world, K.LOCAL_AUTHORITY, "calendar", query="?year=2026")
+
+    def journey(page) -> dict:
+        seen = {"problems": []}
+
+        def check(name):
+            if horizontal_overflow(page) > 0:
+                seen["problems"].append(f"{name}: wider than the phone")
+            page.evaluate(AXE_JS.read_text())
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            seen["problems"] += [f"{name}: axe {v['id']}" for v in result["violations"] if v["impact"] in SERIOUS]
+
+        page.set_viewport_size(dict(PHONE))
+        sign_in(page, officer.user.email, TEST_PASSWORD)
+        page.goto(calendar_url)
+        check("calendar")
+        page.get_by_role("link", name="Add the autumn term").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        check("add a term")
+        for name, value in (("start_date", D(2026, 9, 1)), ("end_date", D(2026, 12, 18)),
+                            ("half_term_start", D(2026, 12, 21)), ("half_term_end", D(2026, 12, 23))):
+            for i, part in enumerate((value.day, value.month, value.year)):
+                page.locator(f"#id_{name}_{i}").focus()
+                page.keyboard.type(str(part))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        seen["errors"] = page.locator(".govuk-error-summary a").all_inner_texts()
+        check("add a term with errors")
+        page.locator("#id_half_term_start_0").fill("26")
+        page.locator("#id_half_term_start_1").fill("10")
+        page.locator("#id_half_term_end_0").fill("30")
+        page.locator("#id_half_term_end_1").fill("10")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save term dates").click()
+        seen["saved"] = page.locator(".govuk-notification-banner--success").inner_text()
+        check("calendar with the term")
+        return seen
+
+    seen = in_own_chromium(live_server, journey)
+    assert seen["errors"][0].startswith("The first day of half term must be inside the term")
+    assert "Autumn term 2026 to 2027 saved." in seen["saved"]
+    assert not seen["problems"], seen["problems"]
+    [autumn] = rows(TermDates)
+    assert (autumn.half_term_start, autumn.half_term_end) == (D(2026, 10, 26), D(2026, 10, 30))
