@@ -14,8 +14,8 @@ from .services import notification_resend
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "user", "organisation", "created_at", "email_status", "email_attempts",
-                    "email_next_attempt_at", "emailed_at"]
+    list_display = ["subject", "user", "organisation", "created_at", "urgent", "email_status", "email_digest",
+                    "email_attempts", "email_next_attempt_at", "emailed_at"]
     list_filter = ["email_status", "email_digest", "urgent", "topic"]
     search_fields = ["subject", "user__email", "organisation__name", "dedupe_key"]
     date_hierarchy = "created_at"

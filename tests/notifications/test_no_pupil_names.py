@@ -113,3 +113,5 @@ def test_no_email_names_the_pupil(world, monkeypatch, django_capture_on_commit_c
     for email in mail.outbox:
         text = f"{email.subject}\n{email.body}"
         assert FIRST not in text and LAST not in text, text
+        # ...and each says where to read more: an absolute link into the service.
+        assert f"{settings.APC_BASE_URL.rstrip('/')}/o/" in email.body, email.body
