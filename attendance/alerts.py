@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
@@ -119,8 +120,9 @@ def register_submitted(register, *, by, now: dt.datetime) -> None:
 
 def marks_recorded(sessions, *, by, now: dt.datetime) -> None:
     """Marks just written (first submission or a correction): absent or late pupils → the school's
-    attendance officer, once the transaction commits: one notification per school per register
-    per submission, with numbers, never names."""
+    attendance officer, once the transaction commits (urgent: emailed at once whatever their
+    digest choice): one notification per school per register per submission, with numbers, never
+    names."""
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: {Mark.ABSENT: 0, Mark.LATE: 0})
     facts: dict[int, tuple[int, dt.datetime]] = {}
     for session in sessions:
@@ -133,6 +135,7 @@ def marks_recorded(sessions, *, by, now: dt.datetime) -> None:
 
 def _tell_attendance_officers(counts, facts, now: dt.datetime) -> None:
     orgs = Organisation.objects.in_bulk({school for school, _ in counts} | {p for p, _ in facts.values()})
+    register_type = ContentType.objects.get_for_model(Register)
     for (school_id, register_id), marks in counts.items():
         provider_id, starts_at = facts[register_id]
         school, provider = orgs[school_id], orgs[provider_id]
@@ -141,7 +144,8 @@ def _tell_attendance_officers(counts, facts, now: dt.datetime) -> None:
         what = f"Absence reported: {provider.name}, {session_words(starts_at)} — {', '.join(parts)}"
         notify(organisation=school, roles=[Role.ATTENDANCE_OFFICER], topic="attendance_absence", subject=what,
                body=f"{what} — follow up as your attendance policy says — sign in to see who",
-               dedupe_key=f"absence:{register_id}:{school_id}:{now.isoformat()}", now=now, link=alerts_link(school))
+               dedupe_key=f"absence:{register_id}:{school_id}:{now.isoformat()}", now=now, link=alerts_link(school),
+               target=(register_type.pk, register_id), urgent=True)
 
 
 # --- Not accounted for ---------------------------------------------------------------------------

@@ -343,7 +343,8 @@ def _notify(row: _Row, *, now: dt.datetime) -> int | None:
         with transaction.atomic():
             return sum(len(notify(organisation=org, roles=roles, topic=row.topic, subject=message.subject,
                                   body=message.body, link=message.link,
-                                  dedupe_key=f"escalation:{row.id}:{row.new_level}", now=now))
+                                  dedupe_key=f"escalation:{row.id}:{row.new_level}", now=now,
+                                  target=(row.target_type_id, row.target_id), urgent=row.urgent))
                        for org, roles, message in row.recipients)
     except Exception:
         log.exception("escalation %s: notifying level %s failed; will retry", row.id, row.new_level)

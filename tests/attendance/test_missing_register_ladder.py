@@ -107,11 +107,14 @@ def test_each_level_at_its_time_to_the_right_people_once(placed):
     assert count() == len(LEVEL_1 | LEVEL_2 | LEVEL_3)
 
 
-def test_the_headteacher_step_is_urgent(placed):
-    from escalation import ladders
-
-    ladder = ladders.get("missing_register")
-    assert [s.urgent for s in ladder.steps] == [False, False, True]
+def test_only_the_headteacher_step_is_urgent_and_each_points_at_the_register(placed):
+    register = new_register(placed)
+    for at in (DUE, DUE + 30 * MIN, END):
+        sweep(at)
+    with scopes_disabled():
+        rows = Notification.objects.filter(topic="register_missing").values_list("user__email", "urgent", "target_id")
+    assert {target for _, _, target in rows} == {register.pk}
+    assert {email.split("@")[0] for email, urgent, _ in rows if urgent} == LEVEL_3
 
 
 def test_the_second_step_follows_the_smallest_school_setting(placed):
