@@ -261,7 +261,7 @@ def test_school_adds_an_inset_day(world, login, changed, django_capture_on_commi
 
 
 def test_roles_without_the_calendar_capability_are_refused(world, login):
-    for role in (Role.PASTORAL, Role.DSL, Role.FINANCE, Role.AP_LEAD):
+    for role in (Role.PASTORAL, Role.DSL, Role.FINANCE, Role.EXAMS_OFFICER):
         response = login(world.user(K.SCHOOL, role)).get(url(world, K.SCHOOL, "calendar"))
         assert response.status_code == 403, role
 
@@ -296,6 +296,8 @@ def test_provider_keeps_only_its_closure_days(world, login, changed, django_capt
 def test_settings_show_the_defaults_and_save(world, login):
     school = world.org(K.SCHOOL)
     client = login(world.user(K.SCHOOL, Role.AP_LEAD))
+    calendar_page = BeautifulSoup(client.get(url(world, K.SCHOOL, "calendar")).content, "html.parser")
+    assert calendar_page.select_one(f"a[href='{url(world, K.SCHOOL, 'settings')}']")  # how the AP lead finds it
     page = BeautifulSoup(client.get(url(world, K.SCHOOL, "settings")).content, "html.parser")
     assert page.select_one("#id_target_percent")["value"] == "90"
     assert page.select_one("input[name=weekly_summary][value=yes]").has_attr("checked")
