@@ -52,6 +52,7 @@ org_patterns = [
     path("", include("notifications.urls")),
     path("", include("slas.urls")),
     path("", include("attendance.urls")),
+    path("", include("api.urls_tokens")),
 ]
 
 urlpatterns = [
@@ -61,6 +62,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("verify/", sla_views.verify_view, name="verify"),
     path("o/<slug:org>/", include(org_patterns)),
+    path("api/v1/", include("api.urls")),
     # The invitation proves a person's address: no adding unverified addresses afterwards.
     path("accounts/email/", views.page_not_found, name="account_email_disabled"),
     path("accounts/", include("allauth.urls")),

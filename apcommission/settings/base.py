@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files: nothing fetched at run time
     "accounts",
     "tenancy",
     "providers",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "qa_framework",
     "notifications",
     "slas",
+    "api",  # /api/v1/ for provider systems: tokens, authentication, OpenAPI; composes the apps' endpoints
     "demo",  # manage.py load_demo_data: depends on every domain app, nothing depends on it
 ]
 
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "tenancy.middleware.TenantScopeMiddleware",
+    "api.middleware.ApiTokenScopeMiddleware",  # /api/…: a token's requests run in its membership's scope
 ]
 
 ROOT_URLCONF = "apcommission.urls"
@@ -291,6 +296,28 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# --- The register API (/api/v1/, api/ and <app>/api.py): bearer tokens only (no session, so no
+# CSRF), JSON in and out, every view names its capability (api.drf.HasCapability).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.drf.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.drf.HasCapability"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "apcommission register API",
+    "DESCRIPTION": "Registers for provider systems. Create a token under API tokens in the service and send "
+                   "`Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -122,6 +122,12 @@ NON_TENANT_URLS: dict[str, str] = {
     "account_email_disabled": "switches allauth's e-mail page off (404); tests/test_accounts_pages.py",
     "admin:login": "operations admin sign-in, superusers only; tests/security/test_admin_login.py",
     "verify": "public: confirms a PDF the holder already has; tests/slas/test_sla_pdf.py",
+    # /api/v1/: a bearer token names the membership; its requests run in that scope (api.middleware).
+    "api:schema": "public OpenAPI description, no tenant data; tests/api/test_schema.py",
+    "api:docs": "public API documentation page, no tenant data; tests/api/test_schema.py",
+    "api:not_found": "JSON 404 for any other path under /api/v1/; tests/api/test_registers_api.py",
+    "api:registers": "token's provider only, 401/403/404 and field errors; tests/api/test_registers_api.py",
+    "api:register_submit": "token's provider only, 401/403/404 and field errors; tests/api/test_registers_api.py",
 }
 
 

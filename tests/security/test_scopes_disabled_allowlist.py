@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
-        "notifications", "slas", "demo")
+        "notifications", "slas", "api", "demo")
 
 # Not on a request path: set-up code, beat jobs and sweeps, and the scoping layer's own plumbing.
 ALLOWED: dict[tuple[str, str], str] = {
@@ -37,6 +37,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tenancy/middleware.py", "TenantScopeMiddleware.__call__"): "operations admin: superusers only, outside /o/<org>/",
     ("tenancy/selectors.py", "memberships_for_user"): "the signed-in person's own memberships, before any tenant is chosen",
     ("accounts/selectors.py", "invitation_by_token"): "invitation link: the single-use token is the grant, no tenant yet",
+    ("api/selectors.py", "token_for_bearer"): "API request: the bearer token is the grant and names its membership, "
+                                              "whose scope the request then runs in",
     ("accounts/services.py", "invitation_accept"): "using an invitation: locks the invitation row found by its token",
     ("slas/selectors.py", "sla_by_pdf_hash"): "public /verify/: the holder of the PDF proves possession; returns that SLA only",
 }
