@@ -1,6 +1,6 @@
 from django import forms
 
-from apcommission.forms import Form, SubmitForm, helper
+from apcommission.forms import Form, helper
 
 
 class TokenForm(Form):
@@ -11,8 +11,3 @@ class TokenForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = helper("name", submit="Create token")
-
-
-class RevokeForm(SubmitForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, submit="Revoke token", **kwargs)

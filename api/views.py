@@ -10,13 +10,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from apcommission import clock
-from apcommission.forms import posted, render_form_page, service_errors
+from apcommission.forms import SubmitForm, posted, render_form_page, service_errors
 from tenancy.permissions import org_view
 from tenancy.roles import Capability
 from tenancy.roles import OrganisationKind as K
 from tenancy.services import client_ip
 
-from .forms import RevokeForm, TokenForm
+from .forms import TokenForm
 from .selectors import tokens_of
 from .services import token_create, token_revoke
 
@@ -77,7 +77,7 @@ def token_create_view(request, org):
 @TOKEN_ROLES
 def token_revoke_view(request, org, pk):
     token = get_object_or_404(tokens_of(request.membership), pk=pk, revoked_at__isnull=True)
-    form = RevokeForm(posted(request))
+    form = SubmitForm(posted(request), submit="Revoke token")
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
             token_revoke(token=token, by=request.user, now=clock.now(), ip_address=client_ip(request))

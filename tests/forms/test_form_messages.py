@@ -26,7 +26,7 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scope
 
 APPS = ("apcommission", "accounts", "tenancy", "notifications", "slas", "providers", "placements", "attendance",
-        "qa_framework", "demo")
+        "qa_framework", "api", "demo")
 SKIP = {"migrations", "management", "tests", "settings"}
 ABSTRACT = {"apcommission.forms.Form", "apcommission.forms.ModelForm", "placements.forms.referrals.StepForm"}
 TODAY = dt.date(2026, 11, 25)
