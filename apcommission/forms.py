@@ -112,6 +112,8 @@ def govuk_messages(form: forms.BaseForm) -> None:
     for name, field in form.fields.items():
         label = _plain(field.label or name.replace("_", " ").capitalize())
         sentence = _sentence(field.label, name)
+        # Messages with %(limit_value)s are %-formatted by Django: a label's own "%" must be escaped.
+        escaped = sentence.replace("%", "%%")
         msgs = field.error_messages
         if str(msgs.get("required", "")) == _DEFAULT_REQUIRED:
             msgs["required"] = required_message(field, name)
@@ -125,19 +127,19 @@ def govuk_messages(form: forms.BaseForm) -> None:
             "invalid_choice": f"Select {the_label(label)} from the list",
             "invalid_list": f"Select {the_label(label)} from the list",
             "invalid_pk_value": f"Select {the_label(label)} from the list",
-            "max_value": f"{sentence} must be %(limit_value)s or less",
-            "min_value": f"{sentence} must be %(limit_value)s or more",
-            "max_decimal_places": f"{sentence} must have no more than %(max)s decimal places",
-            "max_digits": f"{sentence} must be shorter: no more than %(max)s digits",
+            "max_value": f"{escaped} must be %(limit_value)s or less",
+            "min_value": f"{escaped} must be %(limit_value)s or more",
+            "max_decimal_places": f"{escaped} must have no more than %(max)s decimal places",
+            "max_digits": f"{escaped} must be shorter: no more than %(max)s digits",
             "max_whole_digits": f"{sentence} is too large",
-            "step_size": f"{sentence} must be a multiple of %(limit_value)s",
+            "step_size": f"{escaped} must be a multiple of %(limit_value)s",
             "empty": f"The file you chose for {the_label(label)} is empty",
             "missing": f"Choose a file for {the_label(label)}",
         }
         for code, text in wording.items():
             if code in msgs and _default(msgs[code], code, type(field)):
                 msgs[code] = text
-        field.validators = [_named_validator(v, sentence) for v in field.validators]
+        field.validators = [_named_validator(v, escaped) for v in field.validators]
 
 
 def _named_validator(validator, sentence: str):

@@ -219,3 +219,17 @@ def test_every_textarea_has_a_character_count(cls, school_scope):
     uncounted = [t["name"] for t in html.select("textarea")
                  if not t.find_parent(attrs={"data-module": "govuk-character-count"})]
     assert not uncounted, f"{cls.__qualname__}: textareas without a character count: {uncounted}"
+
+
+def test_a_label_with_a_percent_sign_gets_its_limit_message_not_a_server_error():
+    """"Attendance target (%)" used to crash the min/max messages (Django %-formats them)."""
+    from django import forms
+
+    from apcommission.forms import Form
+
+    class TargetForm(Form):
+        target = forms.IntegerField(label="Attendance target (%)", min_value=1, max_value=100)
+
+    form = TargetForm(data={"target": "150"})
+    assert not form.is_valid()
+    assert form.errors["target"] == ["Attendance target (%) must be 100 or less"]
