@@ -77,17 +77,33 @@ def school_days(school: Organisation, start: dt.date, end: dt.date, *,
         return []
     la_id = school.local_authority_id
     years = range(academic_year_of(start), academic_year_of(end) + 1)
-    rows = list(TermDates.objects.filter(organisation_id__in=[school.pk, la_id], academic_year__in=years)
-                .values_list("organisation_id", "academic_year", "start_date", "end_date",
-                             "half_term_start", "half_term_end"))
-    own_years = {year for org_id, year, *_ in rows if org_id == school.pk}
-    terms = [TermSpan(*dates) for org_id, year, *dates in rows
-             if (org_id == school.pk) == (year in own_years)]
+    term_rows = list(TermDates.objects.filter(organisation_id__in=[school.pk, la_id], academic_year__in=years)
+                     .values_list(*TERM_ROW))
     owners = [school.pk, la_id] + ([provider.pk] if provider is not None else [])
+    day_rows = list(NonTeachingDay.objects.filter(organisation_id__in=owners, date__range=(start, end))
+                    .values_list(*DAY_ROW))
+    return days_from_rows(start, end, school_id=school.pk, la_id=la_id,
+                          provider_id=provider.pk if provider is not None else None,
+                          term_rows=term_rows, day_rows=day_rows)
+
+
+# The columns `days_from_rows` reads (values_list order).
+TERM_ROW = ("organisation_id", "academic_year", "start_date", "end_date", "half_term_start", "half_term_end")
+DAY_ROW = ("organisation_id", "date")
+
+
+def days_from_rows(start: dt.date, end: dt.date, *, school_id: int, la_id: int | None, provider_id: int | None,
+                   term_rows: Iterable[tuple], day_rows: Iterable[tuple]) -> list[dt.date]:
+    """`school_days`' rule on rows already read (TERM_ROW and DAY_ROW tuples). Rows of other
+    organisations are ignored, so one read can serve many schools (the session generator's batches)."""
+    rows = [row for row in term_rows if row[0] in (school_id, la_id)]
+    own_years = {year for org_id, year, *_ in rows if org_id == school_id}
+    terms = [TermSpan(*dates) for org_id, year, *dates in rows
+             if (org_id == school_id) == (year in own_years)]
+    owners = {school_id, la_id, provider_id} - {None}
     days_off = {
-        day for org_id, day in NonTeachingDay.objects.filter(organisation_id__in=owners, date__range=(start, end))
-        .values_list("organisation_id", "date")
-        if org_id != la_id or academic_year_of(day) not in own_years
+        day for org_id, day in day_rows
+        if org_id in owners and (org_id != la_id or academic_year_of(day) not in own_years)
     }
     return term_time_days(start, end, terms=terms, days_off=days_off, holidays=bank_holidays())
 
