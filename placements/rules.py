@@ -212,3 +212,20 @@ def initial_assessment_next_reminder_at(*, due: dt.date | None, done_on: dt.date
 def needs_destination(*, year_group: int, destination: str) -> bool:
     """Year 11 pupils in or leaving AP must have a recorded next destination (seed 001 §8, 003)."""
     return year_group == 11 and not destination
+
+
+def effective_from_problems(*, version: int, effective_from: dt.date | None, on: dt.date,
+                            previous_from: dt.date | None) -> list[str]:
+    """What stops a later agreement version's 'takes effect from' date (version 1 takes effect from
+    its start date and is not asked): it is needed, today or later when agreed, and not before the
+    date the previous version took effect."""
+    if version <= 1:
+        return []
+    if effective_from is None:
+        return ["Enter the date this version takes effect from"]
+    if effective_from < on:
+        return [f"The date this version takes effect from must be today ({on:%-d %B %Y}) or later"]
+    if previous_from is not None and effective_from < previous_from:
+        return [f"The date this version takes effect from must be on or after {previous_from:%-d %B %Y}, "
+                "when the previous version took effect"]
+    return []

@@ -419,15 +419,17 @@ def latest_agreement(placement: Placement, membership=None) -> CommissioningAgre
 
 
 def current_agreement(placement: Placement) -> CommissioningAgreement | None:
-    """The latest version both sides agreed (what the placement runs on)."""
-    return (_agreement_qs().filter(placement=placement, school_agreed_at__isnull=False,
-                                   provider_agreed_at__isnull=False).order_by("-version").first())
+    """The latest version both sides agreed (what the placement runs on): the placement's stored
+    pointer (set by services.agreement_agree), read through the scope."""
+    if placement.current_agreement_id is None:
+        return None
+    return _agreement_qs().filter(pk=placement.current_agreement_id).first()
 
 
 def agreement_to_edit(placement: Placement) -> CommissioningAgreement:
     """What an edit form starts from, without writing: the unagreed latest version, or an unsaved
     next version copied from the agreed one (services.agreement_draft saves it on the first POST)."""
-    from .services import AGREEMENT_FIELDS
+    from .services import COPIED_FIELDS
 
     latest = CommissioningAgreement.objects.filter(placement=placement).order_by("-version").first()
     if latest is not None and not latest.is_agreed:
@@ -435,7 +437,7 @@ def agreement_to_edit(placement: Placement) -> CommissioningAgreement:
     if latest is None:
         return CommissioningAgreement(placement=placement, version=1)
     return CommissioningAgreement(placement=placement, version=latest.version + 1,
-                                  **{f: getattr(latest, f) for f in AGREEMENT_FIELDS if f != "change_summary"})
+                                  **{f: getattr(latest, f) for f in COPIED_FIELDS})
 
 
 def agreement_history(placement: Placement, membership=None):
@@ -526,6 +528,9 @@ def agreement_problems(*, placement: Placement, agreement: CommissioningAgreemen
         problems.append("Name the school staff member responsible for the placement")
     if agreement.next_visit_on is None:
         problems.append("Enter the date of the school's next visit to the pupil at the provider")
+    problems += rules.effective_from_problems(
+        version=agreement.version, effective_from=agreement.effective_from, on=on,
+        previous_from=_previous_effective_from(placement, agreement))
     if agreement.sessions.all():
         check = registration_for(placement, agreement, on=on)
         if check.blocking:
@@ -537,6 +542,14 @@ def agreement_problems(*, placement: Placement, agreement: CommissioningAgreemen
                 "limits for unregistered provision. Reduce the hours or choose another provider."
             )
     return problems
+
+
+def _previous_effective_from(placement: Placement, agreement: CommissioningAgreement) -> dt.date | None:
+    """The date the version before `agreement` took effect (the current one, when it is older)."""
+    if agreement.version <= 1 or placement.current_agreement_id in (None, agreement.pk):
+        return None
+    return (CommissioningAgreement.objects.filter(pk=placement.current_agreement_id)
+            .values_list("effective_from", flat=True).first())
 
 
 def schools_commissioning(*, provider):

@@ -18,7 +18,7 @@ from tenancy.models import Membership
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
-from . import lifecycle, rules
+from . import lifecycle, rules, signals
 from .lifecycle import Transition
 from .models import (
     SCHOOL_INTERNAL_EVENT_KINDS,
@@ -229,8 +229,11 @@ AGREEMENT_FIELDS = (
     "rationale", "pupil_profile", "baseline", "assessment_method", "accreditation_aim", "accreditation_level",
     "personal_social_wellbeing", "safeguarding_shared", "safeguarding_reporting", "dsl_details", "careers_plan",
     "access_arrangements", "start_date", "planned_end_date", "review_date", "home_school_hours", "change_summary",
-    "school_lead", "set_up_visit_on", "next_visit_on",
+    "school_lead", "set_up_visit_on", "next_visit_on", "effective_from",
 )
+# What a new version copies from the agreed one: not its change summary, nor the date it takes
+# effect from (the school chooses that for each later version).
+COPIED_FIELDS = tuple(f for f in AGREEMENT_FIELDS if f not in ("change_summary", "effective_from"))
 AGREEMENT_STATES = (State.ACCEPTED, State.AGREED, State.ACTIVE, State.EMERGENCY_REVIEW, State.SUSPENDED)
 
 
@@ -247,7 +250,7 @@ def agreement_draft(*, placement: Placement, by, now: dt.datetime) -> Commission
         return CommissioningAgreement.objects.create(placement=placement, version=1, created_at=now, created_by=by)
     copy = CommissioningAgreement.objects.create(
         placement=placement, version=latest.version + 1, created_at=now, created_by=by,
-        **{f: getattr(latest, f) for f in AGREEMENT_FIELDS if f != "change_summary"},
+        **{f: getattr(latest, f) for f in COPIED_FIELDS},
     )
     Target.objects.bulk_create(Target(agreement=copy, target=t.target, support_from_school=t.support_from_school,
                                       support_from_provider=t.support_from_provider, order=t.order)
@@ -355,12 +358,18 @@ def agreement_agree(*, agreement: CommissioningAgreement, by, organisation, now:
             dedupe_key=f"agreement:{agreement.pk}:{side}", now=now, link=_link(other, placement),
         ))
         return agreement
-    # Both sides agree: copy what lists and the LA need onto the placement.
+    # Both sides agree: this version is current (a stored pointer), version 1 takes effect from its
+    # start date, and what lists and the LA need is copied onto the placement.
+    if agreement.version == 1 and agreement.effective_from is None:
+        agreement.effective_from = agreement.start_date
+        agreement.save(update_fields=["effective_from"])
     check = full_time_for(placement, agreement)
     Placement.objects.filter(pk=placement.pk).update(
         start_date=agreement.start_date, planned_end_date=agreement.planned_end_date,
         weekly_hours=check.placement_hours, total_weekly_hours=check.total, part_time=check.part_time,
+        current_agreement=agreement,
     )
+    signals.schedule_changed([placement.pk], now=now)
     if placement.state == State.ACCEPTED:
         lifecycle.transition(placement=placement, name=Transition.AGREE, by=by, organisation=organisation, now=now,
                              note=f"commissioning agreement version {agreement.version}")

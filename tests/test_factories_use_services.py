@@ -157,9 +157,10 @@ def derived(placement: Placement) -> dict:
     with scopes_disabled():
         placement = Placement.objects.get(pk=placement.pk)
         referral = Referral.objects.get(placement=placement)
-    skip = {"id", "created_at", "updated_at"}
+    skip = {"id", "created_at", "updated_at", "current_agreement"}
     fields = {f.attname: getattr(placement, f.attname) for f in Placement._meta.concrete_fields
               if not f.editable and f.name not in skip}
+    fields["has_current_agreement"] = placement.current_agreement_id is not None  # its own agreement's id
     for name in ("initial_assessment_done_on", "ended_on", "end_reason", "registration_code"):
         fields[name] = getattr(placement, name)
     fields["referral_submitted_at"] = referral.submitted_at

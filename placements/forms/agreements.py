@@ -7,6 +7,7 @@ import datetime as dt
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from apcommission import clock
 from apcommission.forms import (
     Form,
     ModelForm,
@@ -40,6 +41,10 @@ class AgreementForm(ModelForm):
     start_date = date_field("Start date", required=False)
     planned_end_date = date_field("Planned end date", required=False)
     review_date = date_field("First review date", required=False, help_text="Reviews are at least half-termly")
+    effective_from = date_field(
+        "Takes effect from",
+        help_text="The first day the new timetable and arrangements apply: today or later. Registers before it "
+                  "follow the previous version. For example, 27 3 2026")
 
     class Meta:
         model = CommissioningAgreement
@@ -47,7 +52,7 @@ class AgreementForm(ModelForm):
                   "accreditation_aim", "accreditation_level", "personal_social_wellbeing", "safeguarding_shared",
                   "safeguarding_reporting", "dsl_details", "careers_plan", "access_arrangements", "school_lead",
                   "set_up_visit_on", "next_visit_on", "start_date", "planned_end_date", "review_date",
-                  "home_school_hours"]
+                  "home_school_hours", "effective_from"]
         help_texts = {
             "home_school_hours": "Hours a week the pupil is taught at the home school alongside this placement. "
                                  "Enter 0 if the placement is the pupil's whole week.",
@@ -64,9 +69,12 @@ class AgreementForm(ModelForm):
             self.fields[name].widget = forms.Textarea(attrs={"rows": 3})
         layout = []
         if self.instance.version > 1:
-            layout.append(Field.text("change_summary"))
+            layout += [Field.text("change_summary"), Field("effective_from")]
+            if self.initial.get("effective_from") is None:
+                self.initial["effective_from"] = clock.today()  # default: the school may choose a later day
         else:
             del self.fields["change_summary"]
+            del self.fields["effective_from"]  # version 1 takes effect from its start date
         layout += [
             Fieldset(textarea(self, "rationale", 3), textarea(self, "pupil_profile", 3), textarea(self, "baseline", 3),
                      legend="Commissioning aims", legend_size=Size.MEDIUM),

@@ -55,6 +55,11 @@ class CommissioningAgreement(ScopedModel):
     start_date = models.DateField("Start date", null=True, blank=True)
     planned_end_date = models.DateField("Planned end date", null=True, blank=True)
     review_date = models.DateField("First review date", null=True, blank=True)
+    # When this version's timetable replaces the previous one: version 1 from its start date, a
+    # later version from the date the school chose (today or later when agreed). The timetable on
+    # a date is that of the agreed version with the greatest effective_from on or before it
+    # (attendance.sessions.version_in_force).
+    effective_from = models.DateField("Takes effect from", null=True, blank=True)
     # Full-time entitlement: hours at the home school alongside this placement
     home_school_hours = models.DecimalField(
         "Hours a week at the home school", max_digits=4, decimal_places=2, default=Decimal("0"),

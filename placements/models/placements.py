@@ -99,6 +99,10 @@ class Placement(ScopedModel):
     total_weekly_hours = models.DecimalField("Hours a week in total", max_digits=4, decimal_places=2,
                                              null=True, blank=True, editable=False)
     part_time = models.BooleanField("Part-time timetable", default=False, editable=False)
+    # The latest version both sides agreed: set by services.agreement_agree in the same transaction
+    # (a stored pointer, read by selectors.current_agreement, never recomputed per call).
+    current_agreement = models.ForeignKey("placements.CommissioningAgreement", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+", editable=False)
     # Ending (seed 001 §8, seed 003 "End of placement")
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)

@@ -62,6 +62,7 @@ def test_both_sides_agree_then_a_change_makes_a_new_version(world):
         assert v2.version == 2 and v2.sessions.count() == 1 and v2.targets.count() == 1
         services.session_add(agreement=v2, data={"weekday": 1, "part": "am", "start_time": dt.time(9),
                                                  "end_time": dt.time(12)})
+        services.agreement_save(agreement=v2, data={"effective_from": NOW.date()})  # a later version says when
         assert services.agreement_draft(placement=placement, by=None, now=NOW).pk == v2.pk  # still the draft
         with pytest.raises(ValidationError):
             services.agreement_save(agreement=CommissioningAgreement.objects.get(pk=v1.pk), data={"rationale": "x"})
