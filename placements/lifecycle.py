@@ -21,7 +21,8 @@ from apcommission import clock
 from apcommission.errors import Refusal
 from tenancy.roles import OrganisationKind as K
 
-from .models import EventKind, Placement, PlacementEvent, State
+from . import signals
+from .models import IN_AP_STATES, EventKind, Placement, PlacementEvent, State
 
 
 class Transition(models.TextChoices):
@@ -217,4 +218,7 @@ def transition(*, placement: Placement, name: str, by, organisation, now: dt.dat
         from .services import transition_notify
 
         transaction.on_commit(lambda: transition_notify(placement=locked, name=name, now=now))
+        if from_state in IN_AP_STATES or move.target in IN_AP_STATES:
+            # Into, within or out of attendance: the expected sessions follow (attendance listens).
+            signals.schedule_changed([locked.pk], now=now)
     return locked

@@ -235,6 +235,7 @@ def sla_sign(*, sla: ServiceLevelAgreement, membership, typed_name: str, positio
         sla.signed_at = now
         sla_id = sla.pk
         transaction.on_commit(lambda: _enqueue_pdf(sla_id))
+        _register_minutes_changed(sla, now=now)
     else:
         sla.status = SLAStatus.PARTLY_SIGNED
     sla.updated_at = now
@@ -311,7 +312,17 @@ def sla_terminate(*, sla: ServiceLevelAgreement, on: dt.date, reason: str, by, n
     sla.termination_reason = reason.strip()
     sla.updated_at = now
     sla.save()
+    _register_minutes_changed(sla, now=now)
     return sla
+
+
+def _register_minutes_changed(sla: ServiceLevelAgreement, *, now: dt.datetime) -> None:
+    """The SLA's register minutes now apply (signed) or stop applying (terminated) to the placements
+    it covers: their expected sessions' due times follow, after commit (placements.signals)."""
+    from placements.signals import schedule_changed
+
+    covered = ServiceLevelAgreement.placements.through.objects.filter(servicelevelagreement_id=sla.pk)
+    schedule_changed(covered.values_list("placement_id", flat=True), now=now)
 
 
 @transaction.atomic

@@ -189,9 +189,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "attendance.tasks_summary.send_weekly_summaries",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
+    # Expected sessions and registers up to APC_SESSION_HORIZON_DAYS ahead (issue 11 item 2).
+    "attendance-generate-sessions": {
+        "task": "attendance.tasks.generate_sessions",
+        "schedule": crontab(hour=5, minute=0),  # daily, Europe/London (CELERY_TIMEZONE)
+    },
 }
 # Task modules other than <app>/tasks.py (autodiscovery finds only those): workers import these too.
 CELERY_IMPORTS = ("attendance.tasks_summary",)
+# How many days ahead expected sessions (and their registers) exist.
+APC_SESSION_HORIZON_DAYS = env.int("APC_SESSION_HORIZON_DAYS", default=21)
+if not 1 <= APC_SESSION_HORIZON_DAYS <= 366:
+    raise ImproperlyConfigured("APC_SESSION_HORIZON_DAYS must be a whole number of days from 1 to 366.")
 # /healthz answers 503 when the last heartbeat is older than this (default: three beat intervals).
 APC_HEARTBEAT_MAX_AGE_SECONDS = env.float(
     "APC_HEARTBEAT_MAX_AGE_SECONDS", default=3 * CELERY_BEAT_SCHEDULE["heartbeat"]["schedule"]

@@ -24,6 +24,12 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("demo/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
     ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
     ("attendance/demo.py", "load_calendar_demo"): "demo data loader (management command): the LA's and its schools' dates",
+    ("attendance/sessions.py", "_reconcile"): "expected-session writer (daily beat job, and after commit of a "
+                                               "timetable, state, SLA or calendar change): a register holds "
+                                               "sessions of several schools; returns counts only",
+    ("attendance/sessions.py", "generate_ahead"): "daily beat job: ids of every placement expecting sessions",
+    ("attendance/sessions.py", "calendar_changed"): "ids of the placements an LA's, school's or provider's "
+                                                    "calendar change affects (other schools' too, for an LA)",
     ("providers/services.py", "expiry_reminders_send"): "daily beat job sweeping every provider's expiring documents",
     ("placements/services.py", "initial_assessment_due_rows"): "hourly beat job: reads the placements whose initial-"
                                                                 "assessment reminder is due, every provider",
