@@ -14,5 +14,7 @@ urlpatterns = [
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("registers/", attendance_api.RegisterListView.as_view(), name="registers"),
     path("registers/<int:pk>/submit/", attendance_api.RegisterSubmitView.as_view(), name="register_submit"),
+    path("sessions/<int:pk>/not-accounted-for/", attendance_api.SessionNotAccountedForView.as_view(),
+         name="session_not_accounted_for"),
     re_path(r"^.*$", views.not_found, name="not_found"),
 ]

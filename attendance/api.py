@@ -24,8 +24,8 @@ from placements.selectors import list_label
 from tenancy.roles import Capability
 from tenancy.roles import OrganisationKind as K
 
-from . import services
-from .models import AbsenceReason, ExpectedSession, Mark, Register
+from . import alerts, services
+from .models import AbsenceReason, ExpectedSession, Mark, NotAccountedFor, Register
 
 PROVIDERS = (K.PROVIDER,)
 MAX_MARKS = 500  # far more than one register holds; bounds the work one request can ask for
@@ -115,6 +115,18 @@ class SubmitResultSerializer(serializers.Serializer):
                                                   "nothing was written again")
 
 
+class NotAccountedForSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NotAccountedFor._meta.get_field("note").max_length, required=False,
+                                 allow_blank=True, help_text="What happened (optional). It stays in the service: "
+                                                             "emails never carry it")
+
+
+class NotAccountedForResultSerializer(serializers.Serializer):
+    report = serializers.IntegerField(source="pk")
+    session = serializers.IntegerField(source="session_id")
+    reported_at = serializers.DateTimeField()
+
+
 # --- Views ---------------------------------------------------------------------------------
 
 _ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="JSON: `detail`, or field errors by field name")
@@ -163,3 +175,23 @@ class RegisterSubmitView(APIView):
             register=register, marks=payload.mark_inputs(), key=payload.validated_data["idempotency_key"],
             by=request.user, organisation=_membership(request).organisation, now=clock.now())
         return Response(SubmitResultSerializer(result).data)
+
+
+class SessionNotAccountedForView(APIView):
+    """Report a pupil on a session not accounted for (not back from lunch, left the site): the
+    school's DSL and attendance officer and the provider's DSL are told at once, the headteacher
+    15 minutes later unless someone acknowledges. A second report while one is open changes nothing."""
+
+    required_capability = Capability.SUBMIT_REGISTERS
+    allowed_kinds = PROVIDERS
+
+    @extend_schema(operation_id="session_not_accounted_for", request=NotAccountedForSerializer,
+                   responses={200: NotAccountedForResultSerializer, **ERRORS})
+    def post(self, request, pk: int):
+        session = get_object_or_404(ExpectedSession, pk=pk)
+        payload = NotAccountedForSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = alerts.session_not_accounted_for(
+            session=session, note=payload.validated_data.get("note", ""), by=request.user,
+            organisation=_membership(request).organisation, now=clock.now())
+        return Response(NotAccountedForResultSerializer(report).data)

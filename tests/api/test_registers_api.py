@@ -200,3 +200,48 @@ def test_a_session_of_another_register_is_refused(api_world):
     assert response.status_code == 400
     with scopes_disabled():
         assert not ExpectedSession.objects.exclude(mark="").exists()
+
+
+def not_accounted_url(session_id) -> str:
+    return f"/api/v1/sessions/{session_id}/not-accounted-for/"
+
+
+def test_a_pupil_not_accounted_for_tells_the_school_and_provider_dsls(api_world):
+    from attendance.models import NotAccountedFor
+    from notifications.models import Notification
+
+    session = _session_ids(api_world.register_a)[0]
+    client = api_world.client()
+
+    response = client.post(not_accounted_url(session), {"note": "Not back from lunch"}, content_type="application/json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["session"] == session
+    world = api_world.world
+    with scopes_disabled():
+        report = NotAccountedFor.objects.get()
+        assert report.note == "Not back from lunch" and report.reported_by == world.user(K.PROVIDER, Role.PROVIDER_STAFF)
+        told = set(Notification.objects.values_list("user", flat=True))
+    assert world.user(K.SCHOOL, Role.DSL).pk in told
+    assert world.user(K.PROVIDER, Role.PROVIDER_DSL).pk in told
+    # A double tap changes nothing.
+    again = client.post(not_accounted_url(session), {}, content_type="application/json")
+    assert again.status_code == 200 and again.json()["report"] == response.json()["report"]
+    with scopes_disabled():
+        assert NotAccountedFor.objects.count() == 1
+
+
+def test_not_accounted_for_refusals(api_world):
+    from attendance.models import NotAccountedFor
+
+    own = _session_ids(api_world.register_a)[0]
+    other = _session_ids(api_world.register_b)[0]
+    assert api_world.client().post(not_accounted_url(other), {}, content_type="application/json").status_code == 404
+    assert api_world.client(K.SCHOOL, Role.DSL).post(not_accounted_url(own), {},
+                                                      content_type="application/json").status_code == 403
+    assert api_world.client(K.PROVIDER, Role.PROVIDER_DSL).post(not_accounted_url(own), {},
+                                                                 content_type="application/json").status_code == 403
+    response = api_world.client().post(not_accounted_url(own), {"note": "x" * 301}, content_type="application/json")
+    assert response.status_code == 400 and "note" in response.json()
+    with scopes_disabled():
+        assert not NotAccountedFor.objects.exists()

@@ -128,6 +128,7 @@ NON_TENANT_URLS: dict[str, str] = {
     "api:not_found": "JSON 404 for any other path under /api/v1/; tests/api/test_registers_api.py",
     "api:registers": "token's provider only, 401/403/404 and field errors; tests/api/test_registers_api.py",
     "api:register_submit": "token's provider only, 401/403/404 and field errors; tests/api/test_registers_api.py",
+    "api:session_not_accounted_for": "token's provider only, 403/404, DSLs told; tests/api/test_registers_api.py",
 }
 
 

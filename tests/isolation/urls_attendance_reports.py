@@ -28,9 +28,8 @@ def _placement_kwargs(world, side):
 def _absent_session(world, side):
     """An absent session of the side's placement: the school may choose its code."""
     from attendance.factories import register_with_sessions
-    from tenancy.scoping import scopes_disabled
-
     from attendance.models import ExpectedSession
+    from tenancy.scoping import scopes_disabled
 
     placement, starts_at = _placement(world, side), NOW - dt.timedelta(days=1)
     with scopes_disabled():
