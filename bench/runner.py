@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, str] = {
     "directory": "bench.directory",
     "sla_pdf": "bench.sla_pdf",
     "escalation": "bench.escalation",
+    "register": "bench.register",
 }
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
