@@ -126,7 +126,9 @@ def _awaiting_agreement(world, side, *, kind):
     user = world.user(other_kind, role, side)
     with clock.frozen(NOW), scope(organisation=other):
         agreement = services.agreement_draft(placement=Placement.objects.get(pk=kwargs["pk"]), by=user, now=NOW)
-        services.agreement_save(agreement=agreement, data={"change_summary": "Review date moved"})
+        services.agreement_save(agreement=agreement, data={"change_summary": "Review date moved",
+                                                           # today or later when the probe (real clock) agrees
+                                                           "effective_from": NOW.date() + dt.timedelta(days=365)})
         services.agreement_agree(agreement=agreement, by=user, organisation=other, now=NOW)
     return kwargs
 
