@@ -28,15 +28,16 @@ async function send(entries) {
   const body = new URLSearchParams(entries);
   let response;
   try {
+    // Not following the redirect: its page would take the "Register submitted" message.
     response = await fetch(form.action || window.location.href, {
-      method: "POST", body, credentials: "same-origin", redirect: "follow",
+      method: "POST", body, credentials: "same-origin", redirect: "manual",
     });
   } catch {
     return false; // no connection, or it dropped mid-request
   }
   localStorage.removeItem(form.dataset.storageKey);
-  if (response.redirected) {
-    window.location.assign(response.url); // submitted: the register shows "Register submitted"
+  if (response.type === "opaqueredirect") {
+    window.location.assign(window.location.href); // submitted: the register says "Register submitted"
   } else {
     // The server found a problem (a pupil not marked): post the same answers the ordinary way, so
     // the page with its error summary loads as it would without this script. Nothing was saved.
