@@ -30,6 +30,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
     NavItem("Term dates", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("Closure days", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.PROVIDER,)),
+    NavItem("API tokens", "api_tokens:list", Capability.VIEW_ATTENDANCE, (K.PROVIDER,)),
     NavItem("People", "accounts:member_list", Capability.MANAGE_MEMBERS),
     NavItem("Audit log", "tenancy:audit_log", Capability.VIEW_AUDIT_LOG),
     NavItem("Notifications", "notifications:inbox", Capability.VIEW_DASHBOARD),

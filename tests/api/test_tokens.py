@@ -117,3 +117,16 @@ def test_a_person_sees_and_revokes_only_their_own_tokens(api_world, login):
     assert "Manager&#x27;s MIS link" not in client.get(reverse("api_tokens:list", kwargs={"org": org})).content.decode()
     assert client.post(reverse("api_tokens:revoke", kwargs={"org": org, "pk": theirs.pk})).status_code == 404
     assert _tokens()[0].revoked_at is None
+
+
+def test_provider_roles_that_follow_attendance_find_the_page_in_the_navigation(api_world, login):
+    from bs4 import BeautifulSoup
+
+    def nav(kind, role):
+        member = api_world.world.member(kind, role)
+        page = login(member.user).get(reverse("dashboard", kwargs={"org": member.organisation.slug}))
+        return [a.get_text(strip=True) for a in BeautifulSoup(page.content, "html.parser").select("#navigation a")]
+
+    assert "API tokens" in nav(K.PROVIDER, Role.PROVIDER_STAFF)
+    assert "API tokens" not in nav(K.PROVIDER, Role.ORG_ADMIN)
+    assert "API tokens" not in nav(K.SCHOOL, Role.ATTENDANCE_OFFICER)
