@@ -10,6 +10,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 from django.utils.html import escape
 
 from apcommission import clock
@@ -196,3 +197,34 @@ def test_the_school_tells_the_provider_of_an_absence_in_advance(pages, role):
                                                                            dt.date(2026, 11, 27))
     staff_html = staff_client(world, client).get(url(world, register)).content.decode()
     assert "The school told you in advance: absent (ill)" in staff_html
+
+
+def test_each_pupil_row_links_to_not_accounted_for(pages):
+    world, register, sessions, placement_a, names, client = pages
+    html = staff_client(world, client).get(url(world, register)).content.decode()
+    for session in sessions.values():
+        link = reverse("attendance:session_not_accounted_for", kwargs={"org": world.org(K.PROVIDER).slug,
+                                                                       "pk": session.pk})
+        assert f'href="{link}"' in html
+
+
+def test_the_register_page_costs_the_same_queries_with_more_pupils(pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from placements.factories import PupilFactory
+
+    world, register, sessions, placement_a, names, client = pages
+    client = staff_client(world, client)
+    client.get(url(world, register))  # warm the session and content types
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(world, register)).status_code == 200
+        return len(queries)
+
+    before = count()
+    more = [placement_in_state(pupil=PupilFactory(school=world.org(K.SCHOOL)), provider=world.org(K.PROVIDER),
+                               state="active", now=WORLD_NOW) for _ in range(2)]
+    register_with_sessions(placements=more, starts_at=STARTS)
+    assert count() == before
