@@ -11,6 +11,8 @@ class PlacementsConfig(AppConfig):
         from providers import api as providers_api
 
         from . import cross_tenant
+        from .ladders import register_ladders
 
         providers_api.register_counted_pupils(cross_tenant.counted_pupils)
         providers_api.register_commissioning_schools(cross_tenant.commissioning_school_ids)
+        register_ladders()  # the initial-assessment reminders on the escalation engine

@@ -100,7 +100,7 @@ PLACEMENT_FACTS: dict[str, set[str]] = {
     "Target": {"id", "agreement", "order"},
     "Placement": {"id", "school", "pupil", "provider", "state", "registration_code", "created_by", "created_at",
                   "updated_at", "referred_at", "responded_at", "responded_by", "decline_reason",
-                  "initial_assessment_due", "initial_assessment_done_on", "assessment_reminder_at", "agreed_at", "activated_at",
+                  "initial_assessment_due", "initial_assessment_done_on", "agreed_at", "activated_at",
                   "start_date", "planned_end_date", "weekly_hours", "total_weekly_hours", "part_time", "ended_on",
                   "end_reason", "destination"},
 }

@@ -157,7 +157,7 @@ GUARDS: dict[str, Callable[[Placement, dt.date], list[str]]] = {
 
 
 def _stamp(placement: Placement, name: str, *, by, now: dt.datetime) -> None:
-    from .rules import initial_assessment_due, initial_assessment_first_reminder_at
+    from .rules import initial_assessment_due
 
     today = now.astimezone(clock.LONDON).date()
     if name == Transition.REFER:
@@ -166,7 +166,6 @@ def _stamp(placement: Placement, name: str, *, by, now: dt.datetime) -> None:
         placement.responded_at, placement.responded_by = now, by
         if name == Transition.ACCEPT:
             placement.initial_assessment_due = initial_assessment_due(today)
-            placement.assessment_reminder_at = initial_assessment_first_reminder_at(placement.initial_assessment_due)
     elif name == Transition.AGREE:
         placement.agreed_at = now
     elif name == Transition.START:

@@ -188,25 +188,12 @@ def initial_assessment_status(*, due: dt.date | None, done_on: dt.date | None, o
     return "pending"
 
 
-def initial_assessment_first_reminder_at(due: dt.date) -> dt.datetime:
-    """When the sweep first looks at an accepted placement: the start (in England) of the first day
-    of the reminder window. Set on acceptance; a time already past is simply due at once."""
-    return london(due - dt.timedelta(days=int(conf.get("APC_INITIAL_ASSESSMENT_REMINDER_DAYS"))), MIDNIGHT)
-
-
-def initial_assessment_next_reminder_at(*, due: dt.date | None, done_on: dt.date | None,
-                                        on: dt.date) -> dt.datetime | None:
-    """After the sweep handled a placement on day `on`: when it must look again (None: never).
-
-    Still "pending" (dates changed) → the start of the reminder window; "due_soon" (that reminder
-    just went) → the start of the day after `due`, for the overdue one; overdue or done → nothing.
-    """
-    status = initial_assessment_status(due=due, done_on=done_on, on=on)
-    if status == "pending":
-        return initial_assessment_first_reminder_at(due)
-    if status == "due_soon":
-        return london(due + dt.timedelta(days=1), MIDNIGHT)
-    return None
+def initial_assessment_reminder_times(due: dt.date) -> dict[str, dt.datetime]:
+    """When the provider is reminded of an assessment due on `due` (the "initial_assessment"
+    ladder's anchors): "due_soon" at the start, in England, of the first day of the reminder window;
+    "overdue" at the start of the day after `due`. Times already past are simply due at once."""
+    window = dt.timedelta(days=int(conf.get("APC_INITIAL_ASSESSMENT_REMINDER_DAYS")))
+    return {"due_soon": london(due - window, MIDNIGHT), "overdue": london(due + dt.timedelta(days=1), MIDNIGHT)}
 
 
 def needs_destination(*, year_group: int, destination: str) -> bool:

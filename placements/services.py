@@ -7,18 +7,18 @@ timeline (PlacementEvent) and notifications in step.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from escalation.services import Start, escalation_resolve, escalation_start_many
 from notifications.services import notify
 from tenancy.models import Membership
 from tenancy.roles import Role
-from tenancy.scoping import scope, scopes_disabled
 
 from . import lifecycle, rules, signals
+from .ladders import INITIAL_ASSESSMENT
 from .lifecycle import Transition
 from .models import (
     SCHOOL_INTERNAL_EVENT_KINDS,
@@ -38,8 +38,6 @@ from .models import (
     TimetableSession,
 )
 from .referral_sections import DEFAULT_SHARED, send_problems
-
-log = logging.getLogger(__name__)
 
 PUPIL_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "upn", "year_group",
                 "gender", "first_language", "address", "free_school_meals")
@@ -203,10 +201,23 @@ def referral_decide(*, placement: Placement, approve: bool, consulted: dict, not
 def provider_respond(*, placement: Placement, accept: bool, reason: str, by, organisation,
                      now: dt.datetime) -> Placement:
     if accept:
-        return lifecycle.transition(placement=placement, name=Transition.ACCEPT, by=by, organisation=organisation,
-                                    now=now)
+        with transaction.atomic():
+            accepted = lifecycle.transition(placement=placement, name=Transition.ACCEPT, by=by,
+                                            organisation=organisation, now=now)
+            initial_assessment_ladder_start(placement=accepted, now=now)
+        return accepted
     return lifecycle.transition(placement=placement, name=Transition.DECLINE, by=by, organisation=organisation,
                                 now=now, changes={"decline_reason": reason})
+
+
+def initial_assessment_ladder_start(*, placement: Placement, now: dt.datetime) -> None:
+    """Put an accepted placement on the "initial_assessment" ladder (placements/ladders.py): the
+    provider's managers hear when it is due soon and when it is overdue, unless it is recorded first."""
+    escalation_start_many(
+        ladder=INITIAL_ASSESSMENT, target_model=Placement, now=now,
+        starts=[Start(target_id=placement.pk, organisation_id=placement.school_id,
+                      other_organisation_id=placement.provider_id,
+                      anchors=rules.initial_assessment_reminder_times(placement.initial_assessment_due))])
 
 
 @transaction.atomic
@@ -217,6 +228,7 @@ def initial_assessment_record(*, placement: Placement, done_on: dt.date, summary
         raise ValidationError("Record the initial assessment once the referral is accepted.")
     Placement.objects.filter(pk=locked.pk).update(initial_assessment_done_on=done_on,
                                                   initial_assessment_summary=summary)
+    escalation_resolve(ladder=INITIAL_ASSESSMENT, target=locked, by=by, note="Initial assessment recorded.", now=now)
     _event(locked, kind=EventKind.ASSESSMENT, summary=f"Initial assessment of needs completed on {done_on:%-d %B %Y}",
            by=by, organisation=organisation, now=now)
     locked.refresh_from_db()
@@ -404,9 +416,13 @@ def placement_change_status(*, placement: Placement, name: str, note: str, by, o
     return lifecycle.transition(placement=placement, name=name, by=by, organisation=organisation, now=now, note=note)
 
 
+@transaction.atomic
 def placement_end(*, placement: Placement, data: dict, by, organisation, now: dt.datetime) -> Placement:
-    return lifecycle.transition(placement=placement, name=Transition.END, by=by, organisation=organisation,
-                                now=now, changes=data, note=f"{data.get('end_reason', '')}".replace("_", " "))
+    ended = lifecycle.transition(placement=placement, name=Transition.END, by=by, organisation=organisation,
+                                 now=now, changes=data, note=f"{data.get('end_reason', '')}".replace("_", " "))
+    # An ended placement owes no initial assessment: its reminders stop.
+    escalation_resolve(ladder=INITIAL_ASSESSMENT, target=ended, by=by, note="Placement ended.", now=now)
+    return ended
 
 
 @transaction.atomic
@@ -460,73 +476,3 @@ def transition_notify(*, placement: Placement, name: str, now: dt.datetime) -> N
                body=f"A pupil from {school.name} started at {provider.name}. See children in AP in your area.",
                dedupe_key=f"placement:{placement.pk}:la-start", now=now,
                link=reverse("placements:area_list", kwargs={"org": la.slug}))
-
-
-def initial_assessment_reminders(*, now: dt.datetime, limit: int = 1000) -> int:
-    """The initial-assessment sweep (hourly beat job, cross-tenant): remind the provider's managers
-    once when the assessment is due soon and once when it is overdue.
-
-    The provider expiry sweep's pattern: each placement stores the next time it needs looking at
-    (`assessment_reminder_at`, set on acceptance), so one query reads only rows that are due, through
-    the partial index `placement_assessment_reminder`; each row is claimed by a conditional UPDATE
-    on the value read, so two overlapping runs never send twice (the notification's dedupe key is
-    the backstop). A row whose handling fails is logged and pushed an hour on; it never stops the
-    sweep. Returns the number of notifications created.
-    """
-    sent = 0
-    for placement in initial_assessment_due_rows(now=now, limit=limit):
-        sent += initial_assessment_remind_one(placement, now=now)
-    return sent
-
-
-def initial_assessment_due_query(*, now: dt.datetime):
-    """The sweep's query (run it without a tenant scope): matches `placement_assessment_reminder`."""
-    return (Placement.objects.filter(assessment_reminder_at__lte=now)
-            .select_related("provider", "school").order_by("assessment_reminder_at"))
-
-
-def initial_assessment_due_rows(*, now: dt.datetime, limit: int = 1000) -> list[Placement]:
-    """Placements whose `assessment_reminder_at` has come (one query, through the partial index)."""
-    with scopes_disabled():
-        return list(initial_assessment_due_query(now=now)[:limit])
-
-
-def initial_assessment_remind_one(placement: Placement, *, now: dt.datetime) -> int:
-    """Handle one due placement read by `initial_assessment_due_rows`: claim it, then notify."""
-    from apcommission import clock
-
-    from . import rules
-
-    seen = placement.assessment_reminder_at
-    rows = Placement._base_manager.filter(pk=placement.pk, assessment_reminder_at=seen)
-    on = now.astimezone(clock.LONDON).date()
-    try:
-        done_on = placement.initial_assessment_done_on if placement.state in AGREEMENT_STATES else on
-        status = rules.initial_assessment_status(due=placement.initial_assessment_due, done_on=done_on, on=on)
-        later = rules.initial_assessment_next_reminder_at(due=placement.initial_assessment_due, done_on=done_on, on=on)
-        with transaction.atomic():
-            if rows.update(assessment_reminder_at=later) != 1:
-                return 0  # another sweep got there first, or the row changed since it was read
-            if status not in ("due_soon", "overdue"):
-                return 0
-            return len(_initial_assessment_notify(placement, status=status, now=now))
-    except Exception:
-        log.exception("initial assessment reminder failed for placement %s; will retry in an hour", placement.pk)
-        rows.update(assessment_reminder_at=now + dt.timedelta(hours=1))
-        return 0
-
-
-def _initial_assessment_notify(placement: Placement, *, status: str, now: dt.datetime):
-    from . import conf
-
-    subject = "An initial assessment is overdue" if status == "overdue" else "An initial assessment is due soon"
-    days = int(conf.get("APC_INITIAL_ASSESSMENT_DAYS"))
-    with scope(organisation=placement.provider):
-        return notify(
-            organisation=placement.provider, roles=[Role.PROVIDER_MANAGER], topic="initial_assessment",
-            subject=subject,
-            body=f"Assess the needs of the pupil referred by {placement.school.name} by "
-                 f"{placement.initial_assessment_due:%-d %B %Y} (within {days} days of accepting).",
-            dedupe_key=f"initial-assessment:{placement.pk}:{status}", now=now,
-            link=_link(placement.provider, placement),
-        )

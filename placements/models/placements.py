@@ -86,9 +86,6 @@ class Placement(ScopedModel):
     initial_assessment_due = models.DateField(null=True, blank=True, editable=False)
     initial_assessment_done_on = models.DateField("Date of the initial assessment", null=True, blank=True)
     initial_assessment_summary = models.TextField("Outcome of the initial assessment", blank=True)
-    # The next time the initial-assessment sweep must look at this placement (None: nothing more to
-    # send). Set on acceptance, moved on by the sweep's conditional claim (services.initial_assessment_reminders).
-    assessment_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Agreement and start (copied from the current agreed version, for lists and the LA)
     agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     activated_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -121,9 +118,6 @@ class Placement(ScopedModel):
             models.Index(fields=["provider", "state"], name="placement_provider_state"),
             models.Index(fields=["initial_assessment_due"], name="placement_assessment_due",
                          condition=Q(state="accepted", initial_assessment_done_on__isnull=True)),
-            # Exactly the sweep's query: `assessment_reminder_at <= now` (implies NOT NULL).
-            models.Index(fields=["assessment_reminder_at"], name="placement_assessment_reminder",
-                         condition=Q(assessment_reminder_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -84,22 +84,14 @@ def test_initial_assessment_status(due, done, on, status):
     assert rules.initial_assessment_status(due=due, done_on=done, on=on) == status
 
 
-def test_initial_assessment_first_reminder_is_the_start_of_the_window_in_england():
+def test_initial_assessment_reminders_start_the_window_and_the_day_after_in_england():
     # Due 2 December, reminded from 30 November (APC_INITIAL_ASSESSMENT_REMINDER_DAYS = 2), London time.
-    at = rules.initial_assessment_first_reminder_at(dt.date(2026, 12, 2))
-    assert at == dt.datetime(2026, 11, 30, 0, 0, tzinfo=dt.UTC)  # GMT in winter
-    assert rules.initial_assessment_first_reminder_at(dt.date(2026, 6, 3)) == dt.datetime(2026, 5, 31, 23, 0,
-                                                                                           tzinfo=dt.UTC)  # BST
-
-
-@pytest.mark.parametrize("on, done, expected", [
-    (dt.date(2026, 11, 25), None, dt.datetime(2026, 11, 30, tzinfo=dt.UTC)),  # still pending: window start
-    (dt.date(2026, 11, 30), None, dt.datetime(2026, 12, 3, tzinfo=dt.UTC)),  # due soon sent: overdue next
-    (dt.date(2026, 12, 3), None, None),  # overdue sent: nothing more
-    (dt.date(2026, 11, 30), dt.date(2026, 11, 29), None),  # done
-])
-def test_initial_assessment_next_reminder(on, done, expected):
-    assert rules.initial_assessment_next_reminder_at(due=dt.date(2026, 12, 2), done_on=done, on=on) == expected
+    assert rules.initial_assessment_reminder_times(dt.date(2026, 12, 2)) == {
+        "due_soon": dt.datetime(2026, 11, 30, 0, 0, tzinfo=dt.UTC),  # GMT in winter
+        "overdue": dt.datetime(2026, 12, 3, 0, 0, tzinfo=dt.UTC)}
+    assert rules.initial_assessment_reminder_times(dt.date(2026, 6, 3)) == {
+        "due_soon": dt.datetime(2026, 5, 31, 23, 0, tzinfo=dt.UTC),  # BST
+        "overdue": dt.datetime(2026, 6, 3, 23, 0, tzinfo=dt.UTC)}
 
 
 @pytest.mark.parametrize("year, destination, flagged", [(11, "", True), (11, "apprenticeship", False), (10, "", False)])
