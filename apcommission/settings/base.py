@@ -177,12 +177,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "providers.tasks.send_expiry_reminders",
         "schedule": crontab(hour=6, minute=30),  # daily, Europe/London (CELERY_TIMEZONE)
     },
-    # Initial assessment of needs due within a week of acceptance: "due soon" and "overdue" (issue #4).
-    "placements-initial-assessment-reminders": {
-        "task": "placements.tasks.initial_assessment_reminders",
-        "schedule": crontab(minute=15),  # hourly
-    },
-    # Every escalation ladder (missing registers, then visits, reviews, reports, QA): issue 11 item 6.
+    # Every escalation ladder (missing registers, not accounted for, initial assessments due; then visits,
+    # reviews, reports, QA): issue 11 item 6.
     "escalation-sweep": {"task": "escalation.tasks.sweep", "schedule": 60.0},
     # Last week's attendance figures to each school's AP lead (issue 11 item 4), Mondays 07:00 Europe/London.
     "attendance-weekly-summary": {

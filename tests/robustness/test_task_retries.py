@@ -37,7 +37,7 @@ def test_every_task_acks_late_and_retries_database_and_broker_errors():
     tasks = project_tasks()
     assert set(tasks) >= {"tenancy.tasks.heartbeat", "notifications.tasks.deliver_notifications",
                           "slas.tasks.render_signed_sla_pdf", "providers.tasks.send_expiry_reminders",
-                          "placements.tasks.initial_assessment_reminders"}
+                          "escalation.tasks.sweep"}
     for name, task in tasks.items():
         assert isinstance(task, ReliableTask), name
         assert task.acks_late and task.reject_on_worker_lost, name
