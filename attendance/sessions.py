@@ -364,6 +364,13 @@ def _candidates(today: dt.date) -> Q:
 
 # --- Entry points --------------------------------------------------------------------------
 
+def sessions_refresh(placement_ids: Iterable[int], *, now: dt.datetime) -> int:
+    """Bring these placements' sessions up to date as of `now` (from that day to the horizon); the
+    demo uses an earlier `now` to give placements their past weeks. Returns the sessions created."""
+    with scopes_disabled():
+        return _in_batches(list(placement_ids), now=now).created
+
+
 def placement_sessions_refresh(*, placement, now: dt.datetime) -> None:
     """After a placement's timetable, agreed version or state changed: add the sessions it now
     expects from today (in England) up to the generation horizon, delete unmarked ones it no longer
@@ -400,8 +407,12 @@ def generate_ahead(*, now: dt.datetime) -> int:
 
 def placements_changed(sender=None, *, placement_ids: Sequence[int], now: dt.datetime, **kwargs) -> None:
     """Receiver of placements.signals.sessions_may_have_changed (after commit). A failure is
-    logged, not raised: the change itself is saved, and the daily job brings the sessions up to date."""
+    logged, not raised: the change itself is saved, and the daily job brings the sessions up to date.
+
+    The refresh runs from the later of the change's `now` and the clock's: a change recorded with
+    an earlier instant (a back-dated step, the demo walking placements through past weeks) must not
+    rewrite sessions that have started since."""
     try:
-        _in_batches(placement_ids, now=now)
+        _in_batches(placement_ids, now=max(now, clock.now()))
     except Exception:
         log.exception("expected sessions not refreshed for placements %s; the daily job will", placement_ids)

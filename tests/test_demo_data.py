@@ -1,3 +1,5 @@
+import io
+
 from django.core.management import call_command
 
 from accounts.models import User
@@ -33,3 +35,33 @@ def test_demo_data_is_complete_and_idempotent(db, capsys, django_capture_on_comm
         assert 185 <= len(days) <= 195 and dt.date(2026, 12, 25) not in days
     assert "demo-password-2026" in first
     assert User.objects.get(email="ap-lead@demo.apcommission.test").check_password("demo-password-2026")
+
+
+def test_the_demo_has_registers_today_one_submitted_one_overdue_with_its_ladder_started(
+        db, django_capture_on_commit_callbacks):
+    """Item 9 of issue 11: a newcomer sees the loop at once, whatever the day they run the demo."""
+    import datetime as dt
+
+    from apcommission import clock
+    from attendance.models import Register
+    from escalation.models import Escalation
+    from notifications.models import Notification
+
+    now = dt.datetime(2027, 1, 13, 11, 0, tzinfo=dt.UTC)  # a Wednesday in term; any instant works
+    with clock.frozen(now), django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data", stdout=io.StringIO())
+    with scopes_disabled():
+        registers = list(Register.objects.filter(provider__slug="pathways", starts_at__lte=now).order_by("starts_at"))
+        submitted, late = registers[-2:]
+        assert submitted.submitted_at is not None and late.submitted_at is None
+        assert late.due_at < now < late.ends_at
+        assert late.sessions.count() == 2  # Pathways' pupils in AP, from two schools
+        ladder = Escalation.objects.get(ladder="missing_register", target_id=late.pk)
+        assert ladder.level == 1 and ladder.next_step_at == late.due_at + dt.timedelta(minutes=30)
+        told = set(Notification.objects.filter(topic__startswith="register").values_list("user__email", flat=True))
+        assert "attendance@demo.apcommission.test" in told  # the absence, and the missing register
+        assert "provider-staff@demo.apcommission.test" in told  # the reminder
+    with clock.frozen(now):  # loading again changes nothing
+        call_command("load_demo_data", stdout=io.StringIO())
+    with scopes_disabled():
+        assert Register.objects.filter(provider__slug="pathways", starts_at__lte=now).count() == len(registers)

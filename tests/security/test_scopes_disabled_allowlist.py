@@ -24,6 +24,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("demo/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
     ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
     ("attendance/demo.py", "load_calendar_demo"): "demo data loader (management command): the LA's and its schools' dates",
+    ("attendance/demo.py", "load_registers_demo"): "demo data loader: registers of every demo provider and school",
+    ("attendance/demo.py", "_demo_register"): "demo data loader: a register holding two schools' sessions",
+    ("attendance/demo.py", "_submit"): "demo data loader: who at the provider takes registers, and the session ids",
+    ("attendance/sessions.py", "sessions_refresh"): "session generator entry point: a register holds several schools' sessions",
     ("attendance/sessions.py", "_reconcile"): "expected-session writer (daily beat job, and after commit of a "
                                                "timetable, state, SLA or calendar change): a register holds "
                                                "sessions of several schools; returns counts only",

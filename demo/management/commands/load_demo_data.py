@@ -13,7 +13,7 @@ from stdnum.gb import upn as stdnum_upn
 
 from accounts.models import User
 from apcommission import clock
-from attendance.demo import load_calendar_demo
+from attendance.demo import load_calendar_demo, load_registers_demo
 from placements.demo import load_placements_demo
 from placements.models import Pupil
 from providers.demo import load_providers_demo
@@ -104,10 +104,11 @@ class Command(BaseCommand):
             orgs = self._organisations()
             rows, users = self._people(orgs)
             self._pupils(orgs)
+        load_calendar_demo(orgs["northshire"])  # first: placements that start get their sessions from it
         load_providers_demo(orgs, now)
         load_placements_demo(orgs, users, now)
         load_slas_demo(orgs, now)
-        load_calendar_demo(orgs["northshire"])
+        load_registers_demo(orgs, users, now)
         self._print_logins(rows)
 
     def _organisations(self) -> dict[str, Organisation]:
