@@ -94,6 +94,18 @@ def _write(session: ExpectedSession, mark: MarkInput, *, by, now: dt.datetime) -
 _MARK_FIELDS = ["mark", "minutes_late", "absence_reason", "note", "marked_at", "marked_by"]
 
 
+def _save_marks(sessions: list[ExpectedSession]) -> None:
+    """One UPDATE per distinct mark (most registers: one for "present", one or two more), not
+    bulk_update's CASE per row and field, which costs more to build than the write itself."""
+    groups: dict[tuple, list[int]] = {}
+    for session in sessions:
+        values = tuple(getattr(session, f if f != "marked_by" else "marked_by_id") for f in _MARK_FIELDS)
+        groups.setdefault(values, []).append(session.pk)
+    for values, ids in groups.items():
+        changes = dict(zip([f if f != "marked_by" else "marked_by_id" for f in _MARK_FIELDS], values, strict=True))
+        ExpectedSession.objects.filter(pk__in=ids).update(**changes)
+
+
 # --- Submitting a register -----------------------------------------------------------------
 
 def register_submit(*, register, marks: list[MarkInput], key: uuid.UUID, by, organisation,
@@ -126,7 +138,7 @@ def register_submit(*, register, marks: list[MarkInput], key: uuid.UUID, by, org
                                               marks=len(sessions))
             for mark in marks:
                 _write(sessions[mark.session_id], mark, by=by, now=now)
-            ExpectedSession.objects.bulk_update(list(sessions.values()), _MARK_FIELDS)
+            _save_marks(list(sessions.values()))
             locked.submitted_at, locked.submitted_by = now, by
             locked.save(update_fields=["submitted_at", "submitted_by"])
             alerts.register_submitted(locked, by=by, now=now)

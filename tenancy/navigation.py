@@ -27,6 +27,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("Children in AP", "placements:area_list", Capability.VIEW_AREA, (K.LOCAL_AUTHORITY,)),
     NavItem("Providers", "providers:directory", Capability.CHECK_PROVIDERS, (K.SCHOOL, K.LOCAL_AUTHORITY)),
     NavItem("Due-diligence pack", "providers:pack", Capability.MANAGE_PROVIDER_PROFILE, (K.PROVIDER,)),
+    NavItem("Registers", "attendance:register_list", Capability.SUBMIT_REGISTERS, (K.PROVIDER,)),
+    NavItem("Attendance", "attendance:school_attendance", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.TRUST)),
+    NavItem("Alerts", "attendance:alerts", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.PROVIDER)),
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
     NavItem("Term dates", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("Closure days", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.PROVIDER,)),
@@ -48,6 +51,11 @@ def navigation_for(request, membership) -> list[dict]:
         if item.kinds is not None and org.kind not in item.kinds:
             continue
         url = reverse(item.url_name, kwargs={"org": org.slug})
-        current = request.path == url or (url != f"/o/{org.slug}/" and request.path.startswith(url))
-        items.append({"label": item.label, "name": item.url_name, "url": url, "current": current})
+        items.append({"label": item.label, "name": item.url_name, "url": url, "current": False})
+    # The current item: the page's own, else the longest whose URL the page's path starts with
+    # (/attendance/alerts/ is under Alerts, not Attendance); the dashboard only on itself.
+    home = f"/o/{org.slug}/"
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != home and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items
