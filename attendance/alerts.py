@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from apcommission.errors import Refusal
 from escalation.models import Escalation
@@ -41,7 +42,6 @@ from .ladders import (
     ATTENDANCE_LADDERS,
     MISSING_REGISTER,
     NOT_ACCOUNTED_FOR,
-    alerts_link,
     load_registers,
     session_words,
 )
@@ -144,7 +144,8 @@ def _tell_attendance_officers(counts, facts, now: dt.datetime) -> None:
         what = f"Absence reported: {provider.name}, {session_words(starts_at)} — {', '.join(parts)}"
         notify(organisation=school, roles=[Role.ATTENDANCE_OFFICER], topic="attendance_absence", subject=what,
                body=f"{what} — follow up as your attendance policy says — sign in to see who",
-               dedupe_key=f"absence:{register_id}:{school_id}:{now.isoformat()}", now=now, link=alerts_link(school),
+               dedupe_key=f"absence:{register_id}:{school_id}:{now.isoformat()}", now=now,
+               link=reverse("attendance:school_attendance", kwargs={"org": school.slug}),
                target=(register_type.pk, register_id), urgent=True)
 
 

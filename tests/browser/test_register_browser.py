@@ -120,3 +120,42 @@ def test_marks_taken_offline_are_kept_and_sent_once_when_the_connection_returns(
     count, marks = submitted_marks(reg)
     assert count == 1 and marks == [(Mark.PRESENT, ""), (Mark.PRESENT, "")]
     assert page.evaluate("() => localStorage.length") == 0
+
+
+def test_the_schools_attendance_officer_is_told_and_finds_the_absence_on_a_phone(register, new_context, axe_check,
+                                                                                   screenshot):
+    """After the register above is submitted with Amelia Wright absent, the school's attendance
+    officer (on a phone) has an unread notification that names no pupil, opens it, and the
+    attendance page shows Amelia absent. Inbox, alerts and attendance pages: axe clean, no overflow."""
+    from attendance.models import AbsenceReason as Reason
+    from attendance.services import MarkInput, register_submit
+
+    world, reg, sessions = register
+    provider = world.org(K.PROVIDER)
+    marks = [MarkInput(session_id=sessions[0].pk, mark=Mark.PRESENT),
+             MarkInput(session_id=sessions[1].pk, mark=Mark.ABSENT, absence_reason=Reason.ILL)]
+    from tenancy.scoping import scope
+
+    with scope(organisation=provider):
+        register_submit(register=reg, marks=marks, key=__import__("uuid").uuid4(),
+                        by=world.user(K.PROVIDER, Role.PROVIDER_STAFF), organisation=provider,
+                        now=STARTS + dt.timedelta(minutes=10))
+    page = new_context(mobile=True).new_page()
+    officer = world.user(K.SCHOOL, Role.ATTENDANCE_OFFICER)
+    sign_in(page, officer.email, TEST_PASSWORD)
+    school = world.org(K.SCHOOL).slug
+    page.goto(f"/o/{school}/notifications/")
+    notice = page.get_by_text("Absence reported:").first
+    notice.wait_for()
+    assert "Wright" not in page.locator("main").inner_text()  # the inbox names no pupil
+    assert not axe_check(page) and horizontal_overflow(page) == 0
+    screenshot(page, "attendance-officer-inbox-phone")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Open").first.click()
+    assert page.url.endswith(f"/o/{school}/attendance/")
+    screenshot(page, "attendance-officer-attendance-phone")
+    rows = [r.inner_text() for r in page.locator("main tr", has_text="Wright").all()]
+    assert any("Absent" in r for r in rows), rows
+    assert not axe_check(page) and horizontal_overflow(page) == 0
+    page.goto(f"/o/{school}/attendance/alerts/")
+    assert not axe_check(page) and horizontal_overflow(page) == 0
