@@ -101,6 +101,19 @@ def escalation_start_many(*, ladder: str, target_model, starts: Iterable[Start],
     return len(rows)
 
 
+def escalation_restart_many(*, ladder: str, target_model, starts: Iterable[Start], now: dt.datetime) -> int:
+    """Put targets on `ladder` afresh: a row a target already has (running or resolved) is replaced
+    by a new one at level 0, so the new run's notifications carry new dedupe keys. For a target
+    whose late thing comes round again (a DBS check renewed: its next expiry is a new run).
+    Bookkeeping like `escalation_start_many`: no tenant scope. Returns how many were started."""
+    starts = list(starts)
+    with transaction.atomic():
+        Escalation._base_manager.filter(
+            ladder=ladder, target_type=ContentType.objects.get_for_model(target_model),
+            target_id__in=[start.target_id for start in starts]).delete()
+        return escalation_start_many(ladder=ladder, target_model=target_model, starts=starts, now=now)
+
+
 def escalation_move(*, ladder: str, target_model, anchors_by_target: Mapping[int, Mapping[str, dt.datetime]],
                     now: dt.datetime) -> int:
     """New anchors for targets already on `ladder` (the session moved). Levels already taken stay

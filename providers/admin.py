@@ -33,7 +33,7 @@ class ProviderProfileAdmin(admin.ModelAdmin):
 
 @admin.register(PolicyDocument)
 class PolicyDocumentAdmin(admin.ModelAdmin):
-    list_display = ["provider", "kind", "issued_on", "review_on", "is_current", "next_reminder_on"]
+    list_display = ["provider", "kind", "issued_on", "review_on", "is_current"]
     list_filter = ["kind", "is_current"]
     search_fields = ["provider__name"]
     exclude = ["file"]

@@ -401,8 +401,7 @@ class PolicyDocument(PackModel):
     """One uploaded version of a policy, assessment or certificate.
 
     Uploading a new version of a kind makes it current and keeps the old one (not current) as
-    history. `next_reminder_on` is the next day the expiry sweep must look at this row (the
-    start of the warning window, then the expiry date, then never).
+    history. Its expiry reminders are the "document_expiry" ladder (providers/ladders.py).
     """
 
     provider = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="policy_documents",
@@ -423,7 +422,6 @@ class PolicyDocument(PackModel):
     uploaded_at = models.DateTimeField()
     is_current = models.BooleanField(default=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
-    next_reminder_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]
@@ -444,8 +442,6 @@ class PolicyDocument(PackModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["next_reminder_on"], name="document_reminder_due",
-                         condition=Q(next_reminder_on__isnull=False)),
             models.Index(fields=["provider", "kind"], name="document_current", condition=Q(is_current=True)),
         ]
 
@@ -517,16 +513,6 @@ class StaffVetting(PackModel):
     team_teach = models.BooleanField("Team Teach or equivalent trained", default=False)
     dbs_due_on = models.DateField(null=True, blank=True, editable=False)
     training_due_on = models.DateField(null=True, blank=True, editable=False)
-    dbs_next_reminder_on = models.DateField(null=True, blank=True, editable=False)
-    training_next_reminder_on = models.DateField(null=True, blank=True, editable=False)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["dbs_next_reminder_on"], name="vetting_dbs_reminder_due",
-                         condition=Q(dbs_next_reminder_on__isnull=False)),
-            models.Index(fields=["training_next_reminder_on"], name="vetting_training_reminder_due",
-                         condition=Q(training_next_reminder_on__isnull=False)),
-        ]
 
     def __str__(self) -> str:
         return f"Vetting record {self.pk}"

@@ -1,27 +1,27 @@
 """Writes for the provider directory and due diligence. Each runs in one transaction.
 
-Every service is called inside the acting organisation's scope (views are under /o/<org>/), except
-`expiry_reminders_send`, the daily cross-tenant sweep, which disables scoping itself.
+Every service is called inside the acting organisation's scope (views are under /o/<org>/). Expiry
+reminders run on the escalation engine (providers/ladders.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils.text import slugify
 
 from apcommission.clock import LONDON
+from escalation.services import Start, escalation_resolve_many, escalation_restart_many
 from tenancy.models import AuditAction, Membership, Organisation
 from tenancy.roles import OrganisationKind, Role
-from tenancy.scoping import scope, scopes_disabled
+from tenancy.scoping import scope
 from tenancy.services import audit_record
 
 from . import conf, rules
+from .ladders import DBS_EXPIRY, DOCUMENT_EXPIRY, TRAINING_EXPIRY, expiry_anchors
 from .models import (
     ALWAYS_APPLICABLE,
     SUITABILITY_DOCUMENTS,
@@ -43,8 +43,6 @@ from .models import (
     SuitabilityItem,
 )
 from .storage import validate_upload
-
-log = logging.getLogger(__name__)
 
 
 def local_date(now: dt.datetime) -> dt.date:
@@ -166,19 +164,23 @@ def document_upload(
         with transaction.atomic():
             previous = list(PolicyDocument.objects.select_for_update().filter(provider=provider, kind=kind, is_current=True))
             for old in previous:
-                old.is_current, old.superseded_at, old.next_reminder_on = False, now, None
-                old.save(update_fields=["is_current", "superseded_at", "next_reminder_on"])
+                old.is_current, old.superseded_at = False, now
+                old.save(update_fields=["is_current", "superseded_at"])
+            if previous:  # the replaced versions' expiry reminders stop
+                escalation_resolve_many(ladder=DOCUMENT_EXPIRY, target_model=PolicyDocument,
+                                        target_ids=[old.pk for old in previous], by=by,
+                                        note="A new version was uploaded.", now=now)
             doc = PolicyDocument(
                 provider=provider, kind=kind, original_name=checked.original_name,
                 content_type=checked.file_type.content_type, size=checked.size, sha256=checked.sha256,
-                issued_on=issued_on, review_on=review_on, uploaded_by=by, uploaded_at=now,
-                next_reminder_on=rules.first_reminder_on(review_on), **extra,
+                issued_on=issued_on, review_on=review_on, uploaded_by=by, uploaded_at=now, **extra,
             )
             doc._detected_extension = checked.file_type.extension
             doc.full_clean(exclude=["file"])
             doc.file.save("upload", uploaded, save=False)
             stored_name = doc.file.name
             doc.save()
+            expiry_reminders_start(ladder=DOCUMENT_EXPIRY, row=doc, due=review_on, now=now)
             audit_record(organisation=provider, user=by, action=AuditAction.CREATE, obj=doc,
                          detail=f"uploaded {checked.file_type.label}, {checked.size} bytes")
     except BaseException:
@@ -211,7 +213,8 @@ def staff_save(
 ) -> StaffMember:
     """Add or change a staff member's record: personal details and vetting facts together.
 
-    Due dates are derived here, and a changed due date restarts that item's reminders.
+    Due dates are derived here, and a changed due date restarts that item's reminders (a fresh run of
+    its expiry ladder); a person who left, or an item with no date, is reminded of nothing.
     """
     created = staff is None
     if staff is None:
@@ -225,20 +228,21 @@ def staff_save(
     if not vetting.dbs_update_service:
         vetting.dbs_status_checked_on = None
     staff.updated_at = now
-    old_dbs_due, old_training_due = vetting.dbs_due_on, vetting.training_due_on
+    before = (vetting.is_active, vetting.dbs_due_on, vetting.training_due_on)
     vetting.derive_due_dates()
     vetting.is_active = staff.left_on is None or staff.left_on > local_date(now)
-    if created or vetting.dbs_due_on != old_dbs_due:
-        vetting.dbs_next_reminder_on = rules.first_reminder_on(vetting.dbs_due_on)
-    if created or vetting.training_due_on != old_training_due:
-        vetting.training_next_reminder_on = rules.first_reminder_on(vetting.training_due_on)
-    if not vetting.is_active:
-        vetting.dbs_next_reminder_on = vetting.training_next_reminder_on = None
     staff.full_clean()
     staff.save()
     vetting.staff = staff
     vetting.full_clean()
     vetting.save()
+    was_active, old_dues = before[0] and not created, {DBS_EXPIRY: before[1], TRAINING_EXPIRY: before[2]}
+    for ladder, due in ((DBS_EXPIRY, vetting.dbs_due_on), (TRAINING_EXPIRY, vetting.training_due_on)):
+        if not vetting.is_active or due is None:
+            escalation_resolve_many(ladder=ladder, target_model=StaffVetting, target_ids=[vetting.pk], by=by,
+                                    note="No longer due: left, or no date.", now=now)
+        elif not was_active or due != old_dues[ladder]:
+            expiry_reminders_start(ladder=ladder, row=vetting, due=due, now=now)
     audit_record(organisation=provider, user=by, action=AuditAction.CREATE if created else AuditAction.CHANGE,
                  obj=staff, detail="vetting register")
     return staff
@@ -469,124 +473,12 @@ def suitability_signoff(*, check: SuitabilityCheck, by, job_title: str, now: dt.
     return check
 
 
-# --- Daily expiry reminders ----------------------------------------------------------------
-
-THRESHOLD_SOON, THRESHOLD_EXPIRED = "30days", "expired"
+# --- Expiry reminders (providers/ladders.py on the escalation engine) ----------------------
 
 
-def _expiry_recipients_expired(provider: Organisation, on: dt.date):
-    """Who else hears once an item has expired: schools commissioning the provider and listing LAs."""
-    from .api import commissioning_schools
-
-    schools = list(commissioning_schools(provider=provider))
-    las = list(Organisation.objects.filter(pk__in=ProviderListing._base_manager.filter(provider=provider)
-                                           .values("local_authority_id")))
-    return [(s, [Role.AP_LEAD]) for s in schools] + [(la, [Role.AP_OFFICER, Role.QA_OFFICER]) for la in las]
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _send_item_reminder(*, provider, model_label, pk, what, due, threshold, today, now, personal_name="",
-                        what_for_others=""):
-    """Notify about one item at one threshold. Dedupe keys make a re-run harmless.
-
-    The provider's managers hear at both thresholds (with the staff member's name for vetting
-    items); once expired, schools commissioning the provider and the LAs listing it hear too,
-    without any staff member's name.
-    """
-    from notifications.services import notify
-
-    key = f"expiry:{model_label}:{pk}:{threshold}:{due.isoformat()}"
-    when = f"expires on {_long_date(due)}" if threshold == THRESHOLD_SOON else f"expired on {_long_date(due)}"
-    who = f" for {personal_name}" if personal_name else ""
-    subject = f"{what}{who} {'expires soon' if threshold == THRESHOLD_SOON else 'has expired'}"
-    created = notify(
-        organisation=provider, roles=[Role.PROVIDER_MANAGER], topic="provider_expiry", subject=subject,
-        body=f"{what}{who} {when}. Upload the renewed document or update the record, so that schools and "
-             f"local authorities see a current due-diligence pack.",
-        dedupe_key=key, now=now, link=reverse("providers:pack", kwargs={"org": provider.slug}),
-    )
-    if threshold == THRESHOLD_EXPIRED:
-        others = what_for_others or what
-        for org, roles in _expiry_recipients_expired(provider, today):
-            created += notify(
-                organisation=org, roles=roles, topic="provider_expiry",
-                subject=f"{provider.name}: {others[0].lower() + others[1:]} has expired",
-                body=f"At {provider.name}, {others[0].lower() + others[1:]} {when}. The provider has been "
-                     f"reminded. Check its due-diligence pack before relying on it.",
-                dedupe_key=key, now=now,
-                link=reverse("providers:directory_provider", kwargs={"org": org.slug, "provider_pk": provider.pk}),
-            )
-    return len(created)
-
-
-def _claim_and_send(model, pk, field, seen_value, new_value, **item) -> int:
-    """Conditional UPDATE first (so overlapping sweeps send once), then decide who hears."""
-    with transaction.atomic():
-        won = model._base_manager.filter(pk=pk, **{field: seen_value}).update(**{field: new_value})
-        if won != 1:
-            return 0  # another sweep got there first
-        return _send_item_reminder(pk=pk, **item)
-
-
-def expiry_reminders_send(*, now: dt.datetime, limit: int = 1000) -> int:
-    """The daily sweep: remind about documents, DBS checks and safeguarding training that expire
-    within APC_EXPIRY_WARNING_DAYS (default 30) days or have expired.
-
-    Each row carries the next day it needs looking at (`*next_reminder_on`), so the sweep reads only
-    rows that are due (a partial index keeps that small), sends the reminder for the threshold the
-    item is at *today* — after a missed day it catches up; an item first seen already expired gets
-    only the "expired" reminder — and moves the date on: to the expiry date after the 30-day
-    reminder, to nothing after "expired". A row whose handling fails is logged and left for the
-    next run; it never stops the sweep. Returns the number of notifications created.
-    """
-    today = local_date(now)
-    sent = 0
-    with scopes_disabled():
-        documents = list(
-            PolicyDocument.objects.filter(next_reminder_on__lte=today, is_current=True)
-            .select_related("provider").order_by("next_reminder_on")[:limit]
-        )
-        for doc in documents:
-            sent += _sweep_one(doc, "next_reminder_on", doc.review_on, doc.get_kind_display(), today, now,
-                               model_label="document")
-        for field, due_field, label, for_others in (
-            ("dbs_next_reminder_on", "dbs_due_on", "DBS check", "a staff member's DBS check"),
-            ("training_next_reminder_on", "training_due_on", "Safeguarding training",
-             "a staff member's safeguarding training"),
-        ):
-            rows = list(
-                StaffVetting.objects.filter(**{f"{field}__lte": today, "is_active": True})
-                .select_related("provider", "staff").order_by(field)[:limit]
-            )
-            for row in rows:
-                sent += _sweep_one(row, field, getattr(row, due_field), label, today, now,
-                                   model_label=f"vetting-{due_field}", personal_name=row.staff.full_name,
-                                   what_for_others=for_others)
-    return sent
-
-
-def _sweep_one(row, field, due, what, today, now, *, model_label, personal_name="", what_for_others="") -> int:
-    seen = getattr(row, field)
-    try:
-        if due is None:
-            row.__class__._base_manager.filter(pk=row.pk, **{field: seen}).update(**{field: None})
-            return 0
-        status = rules.expiry_status(due, on=today)
-        if status == rules.EXPIRED:
-            threshold, next_on = THRESHOLD_EXPIRED, None
-        elif status == rules.EXPIRING:
-            threshold, next_on = THRESHOLD_SOON, due
-        else:  # not yet in the window (dates changed under us): look again when it is
-            row.__class__._base_manager.filter(pk=row.pk, **{field: seen}).update(**{field: rules.first_reminder_on(due)})
-            return 0
-        return _claim_and_send(row.__class__, row.pk, field, seen, next_on, provider=row.provider,
-                               model_label=model_label, what=what, due=due, threshold=threshold,
-                               today=today, now=now, personal_name=personal_name,
-                               what_for_others=what_for_others)
-    except Exception:
-        log.exception("expiry reminder failed for %s %s; will retry tomorrow", model_label, row.pk)
-        row.__class__._base_manager.filter(pk=row.pk, **{field: seen}).update(**{field: today + dt.timedelta(days=1)})
-        return 0
+def expiry_reminders_start(*, ladder: str, row, due: dt.date, now: dt.datetime) -> None:
+    """(Re)start the expiry reminders of one document or vetting item expiring on `due`: a fresh
+    run of `ladder` (the 30-day reminder, then "expired"), whatever an earlier date had reached."""
+    escalation_restart_many(ladder=ladder, target_model=type(row), now=now,
+                            starts=[Start(target_id=row.pk, organisation_id=row.provider_id,
+                                          anchors=expiry_anchors(due))])

@@ -172,13 +172,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_notifications",
         "schedule": 60.0,
     },
-    # Providers' documents, DBS checks and training expiring within 30 days or expired (issue #3).
-    "provider-expiry-reminders": {
-        "task": "providers.tasks.send_expiry_reminders",
-        "schedule": crontab(hour=6, minute=30),  # daily, Europe/London (CELERY_TIMEZONE)
-    },
-    # Every escalation ladder (missing registers, not accounted for, initial assessments due; then visits,
-    # reviews, reports, QA): issue 11 item 6.
+    # Every escalation ladder (missing registers, not accounted for, initial assessments due, providers'
+    # documents, DBS checks and training expiring; then visits, reviews, reports, QA): issue 11 item 6.
     "escalation-sweep": {"task": "escalation.tasks.sweep", "schedule": 60.0},
     # Last week's attendance figures to each school's AP lead (issue 11 item 4), Mondays 07:00 Europe/London.
     "attendance-weekly-summary": {

@@ -36,8 +36,7 @@ def project_tasks() -> dict:
 def test_every_task_acks_late_and_retries_database_and_broker_errors():
     tasks = project_tasks()
     assert set(tasks) >= {"tenancy.tasks.heartbeat", "notifications.tasks.deliver_notifications",
-                          "slas.tasks.render_signed_sla_pdf", "providers.tasks.send_expiry_reminders",
-                          "escalation.tasks.sweep"}
+                          "slas.tasks.render_signed_sla_pdf", "escalation.tasks.sweep"}
     for name, task in tasks.items():
         assert isinstance(task, ReliableTask), name
         assert task.acks_late and task.reject_on_worker_lost, name

@@ -34,7 +34,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("attendance/sessions.py", "generate_ahead"): "daily beat job: ids of every placement expecting sessions",
     ("attendance/sessions.py", "calendar_changed"): "ids of the placements an LA's, school's or provider's "
                                                     "calendar change affects (other schools' too, for an LA)",
-    ("providers/services.py", "expiry_reminders_send"): "daily beat job sweeping every provider's expiring documents",
     ("attendance/tasks_summary.py", "schools_to_summarise"): "weekly beat job: which schools get last week's "
                                                               "attendance summary (ids only)",
     ("notifications/services.py", "notifications_deliver"): "beat job delivering every tenant's unsent notifications",
