@@ -174,3 +174,30 @@ def test_two_sweeps_at_once_remind_each_manager_once(world, monkeypatch):
         assert not errors, errors
         assert sum(stepped) == 12
     assert reminders().count(DUE_SOON) == reminders().count(OVERDUE) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_carries_an_owed_reminder_over_at_the_level_it_reached(world):
+    """placements 0009 on a database the old sweep ran on: a placement whose "due soon" reminder
+    went (its stored time moved to the overdue one) joins the ladder at level 1, so only "overdue"
+    follows."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    waiting = accepted(world)
+    with scopes_disabled():
+        Escalation.objects.all().delete()  # as before the engine: no ladder rows
+    before, after = [("placements", "0008_agreement_effective_from_current_pointer")], [
+        ("placements", "0009_initial_assessment_ladder")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE placements_placement SET assessment_reminder_at = %s WHERE id = %s",
+                           [OVERDUE_FROM, waiting.pk])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    row = ladder_row(waiting)
+    assert (row.level, row.next_step_at, row.other_organisation_id) == (1, OVERDUE_FROM, world.org(K.PROVIDER).pk)
+    assert sweep(OVERDUE_FROM) == 1
+    assert reminders() == [OVERDUE]

@@ -222,3 +222,37 @@ def test_two_sweeps_at_once_tell_each_person_once(world, signed_off_school, monk
     with scopes_disabled():
         keys = list(Notification.objects.filter(topic="provider_expiry").values_list("user_id", "dedupe_key"))
     assert len(keys) == len(set(keys))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_carries_each_watched_item_over_at_the_level_it_reached(world):
+    """providers 0005 on a database the old daily sweep ran on: a document whose 30-day reminder
+    went (its stored day moved to the expiry date) joins at level 1; a DBS check not yet reminded
+    joins at level 0; training whose reminders both went (NULL) gets no row."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from providers.ladders import DBS_EXPIRY
+
+    expires = START + dt.timedelta(days=20)
+    doc = upload(world, review_on=expires, issued_on=dt.date(2025, 12, 1), now=at(START))
+    staff = add_staff(world, dbs_issued_on=dt.date(2024, 6, 1), trained_on=dt.date(2025, 10, 1), now=at(START))
+    with scopes_disabled():
+        vetting = StaffVetting.objects.get(staff=staff)
+        Escalation.objects.all().delete()  # as before the engine: no ladder rows
+    executor = MigrationExecutor(connection)
+    executor.migrate([("providers", "0004_suitability_justification")])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE providers_policydocument SET next_reminder_on = review_on WHERE id = %s", [doc.pk])
+            cursor.execute("UPDATE providers_staffvetting SET dbs_next_reminder_on = dbs_due_on - 30, "
+                           "training_next_reminder_on = NULL WHERE id = %s", [vetting.pk])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate([("providers", "0005_expiry_ladders")])
+    [doc_row] = ladder_rows(DOCUMENT_EXPIRY, doc)
+    assert (doc_row.level, doc_row.next_step_at) == (1, clock.london(expires, dt.time(6, 30)))
+    [dbs_row] = ladder_rows(DBS_EXPIRY, vetting)
+    assert dbs_row.level == 0
+    assert ladder_rows(TRAINING_EXPIRY, vetting) == []
+    assert sweep(expires) == 1 + 2  # the document has expired (manager, LA officers): no second "expires soon"
+    assert subjects_for(manager(world)) == [f"{doc.get_kind_display()} has expired"]
