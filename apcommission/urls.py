@@ -52,6 +52,7 @@ org_patterns = [
     path("", include("notifications.urls")),
     path("", include("slas.urls")),
     path("", include("attendance.urls")),
+    path("", include("monitoring.urls")),
     path("", include("api.urls_tokens")),
 ]
 

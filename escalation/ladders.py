@@ -25,7 +25,8 @@ from typing import Any
 
 from tenancy.models import Organisation
 
-Recipients = Iterable[tuple[Organisation, Sequence[str]]]
+# (organisation, roles), or (organisation, roles, user ids) to tell only those people among the roles.
+Recipients = Iterable[tuple]
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class StepContext:
 
 @dataclass(frozen=True)
 class Step:
-    recipients: Callable[[StepContext], Recipients]  # (organisation, roles) pairs
+    recipients: Callable[[StepContext], Recipients]  # (organisation, roles[, user ids])
     topic: str
     anchor: str = "due"
     offset: dt.timedelta = dt.timedelta(0)

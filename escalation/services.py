@@ -189,7 +189,7 @@ class _Row:
     new_level: int = 0
     new_next: dt.datetime | None = None
     message: Message | None = None
-    recipients: tuple = ()  # (organisation, roles, message) triples
+    recipients: tuple = ()  # (organisation, roles, user ids or None, message)
     topic: str = ""
     urgent: bool = False
     failed: bool = False
@@ -291,12 +291,13 @@ def _decide(rows: list[_Row], *, now: dt.datetime) -> list[_Row]:
                           other_organisation=orgs.get(row.other_organisation_id), level=row.new_level, step=step,
                           now=now)
         try:
-            pairs = tuple((org, tuple(roles)) for org, roles in step.recipients(ctx))
+            pairs = tuple(_recipient(entry) for entry in step.recipients(ctx))
             if ladder.message_per_recipient:
-                row.recipients = tuple((org, roles, ladder.message(replace(ctx, recipient=org))) for org, roles in pairs)
+                row.recipients = tuple((org, roles, users, ladder.message(replace(ctx, recipient=org)))
+                                       for org, roles, users in pairs)
             else:
                 row.message = ladder.message(ctx)
-                row.recipients = tuple((org, roles, row.message) for org, roles in pairs)
+                row.recipients = tuple((org, roles, users, row.message) for org, roles, users in pairs)
             row.topic = step.topic
             row.urgent = step.urgent
         except Exception:
@@ -305,6 +306,13 @@ def _decide(rows: list[_Row], *, now: dt.datetime) -> list[_Row]:
             continue
         decided.append(row)
     return decided
+
+
+def _recipient(entry) -> tuple:
+    """(organisation, roles) or (organisation, roles, user ids): the last narrows the roles to
+    named people (a placement's visit owner)."""
+    org, roles, *users = entry
+    return org, tuple(roles), (tuple(users[0]) if users and users[0] is not None else None)
 
 
 def _retry(row: _Row, *, now: dt.datetime, after: dt.timedelta) -> None:
@@ -357,8 +365,8 @@ def _notify(row: _Row, *, now: dt.datetime) -> int | None:
             return sum(len(notify(organisation=org, roles=roles, topic=row.topic, subject=message.subject,
                                   body=message.body, link=message.link,
                                   dedupe_key=f"escalation:{row.id}:{row.new_level}", now=now,
-                                  target=(row.target_type_id, row.target_id), urgent=row.urgent))
-                       for org, roles, message in row.recipients)
+                                  target=(row.target_type_id, row.target_id), urgent=row.urgent, users=users))
+                       for org, roles, users, message in row.recipients)
     except Exception:
         log.exception("escalation %s: notifying level %s failed; will retry", row.id, row.new_level)
         Escalation.objects.filter(pk=row.id).update(level=row.level, next_step_at=now + ladders.get(row.ladder).retry_after)

@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 def notify(
     *, organisation: Organisation, roles: Iterable[str], topic: str, subject: str, body: str,
     dedupe_key: str, now: dt.datetime, link: str = "", target=None, urgent: bool = False,
+    users: Iterable[int] | None = None,
 ) -> list[Notification]:
-    """Notify every active member of `organisation` holding one of `roles`.
+    """Notify every active member of `organisation` holding one of `roles` (and, with `users`, only
+    those people: a named owner such as a placement's visit owner).
 
     Nobody gets the same `dedupe_key` twice (a unique constraint is the backstop), so rules can
     run again — after a missed day, or twice at once — without repeating themselves.
@@ -45,7 +47,10 @@ def notify(
     with scope(organisation=organisation):
         daily = EmailPreference.objects.filter(membership=OuterRef("pk"), frequency=EmailFrequency.DAILY)
         told = Notification.objects.filter(user=OuterRef("user_id"), dedupe_key=dedupe_key)
-        members = list(Membership.objects.filter(role__in=list(roles), is_active=True).filter(~Exists(told))
+        members = Membership.objects.filter(role__in=list(roles), is_active=True)
+        if users is not None:
+            members = members.filter(user_id__in=list(users))
+        members = list(members.filter(~Exists(told))
                        .annotate(daily=Exists(daily)).values_list("user_id", "daily"))
         if not members:
             return []

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "providers",
     "placements",
     "attendance",
+    "monitoring",  # half-termly visits to placements and the overdue-visit ladder (issue 12)
     "escalation",
     "qa_framework",
     "notifications",
@@ -184,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     "attendance-generate-sessions": {
         "task": "attendance.tasks.generate_sessions",
         "schedule": crontab(hour=5, minute=0),  # daily, Europe/London (CELERY_TIMEZONE)
+    },
+    # Each placement's current half-term visit window and its overdue-visit ladder (issue 12 item 3).
+    "monitoring-visit-windows": {
+        "task": "monitoring.tasks.open_visit_windows",
+        "schedule": crontab(hour=5, minute=30),  # daily, Europe/London
     },
 }
 # Task modules other than <app>/tasks.py (autodiscovery finds only those): workers import these too.

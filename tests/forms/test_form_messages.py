@@ -25,7 +25,7 @@ from django.template import Context, Template
 from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scope
 
-APPS = ("apcommission", "accounts", "tenancy", "notifications", "slas", "providers", "placements", "attendance",
+APPS = ("apcommission", "accounts", "tenancy", "notifications", "slas", "providers", "placements", "attendance", "monitoring",
         "qa_framework", "api", "demo")
 SKIP = {"migrations", "management", "tests", "settings"}
 ABSTRACT = {"apcommission.forms.Form", "apcommission.forms.ModelForm", "placements.forms.referrals.StepForm"}

@@ -1,0 +1,141 @@
+"""Monitoring a placement: half-termly visits (issue 12 items 1-3).
+
+* `VisitPlan` — per placement, the named visit owner (a school member who records visits; when
+  unset, the agreement's school lead).
+* `VisitWindow` — one row per placement per half-term window of the school's calendar, created
+  by the daily job (monitoring.services.visit_windows_open) when the window is current; the
+  target of the "visit_overdue" ladder. `required` is the visits the window needs (the SLA's
+  visits_per_half_term, 0 when the placement is active for fewer than 10 of its school days);
+  `met_at` is set when enough submitted visits are dated in it, or a later visit is logged.
+* `Visit` — the visit record (seed 004 proforma), a draft until submitted.
+* `VisitAction` — an action for the school or the provider agreed at a visit, tracked to done.
+
+Who sees which rows: the school its own; a trust its schools'; an LA the windows of its area's
+schools (counts per school only); a provider only submitted visits of its placements and the
+actions for the provider on them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from tenancy.models import Organisation
+from tenancy.scoping import ScopedModel, kind_rules
+
+
+class VisitPlan(ScopedModel):
+    placement = models.OneToOneField("placements.Placement", on_delete=models.CASCADE, related_name="visit_plan")
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name="Visit owner")
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(school=organisation), trust=Q(school__trust=organisation))
+
+
+class VisitWindow(ScopedModel):
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="visit_windows")
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    required = models.PositiveSmallIntegerField(help_text="Visits this window needs (0: not required)")
+    met_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["placement_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "start"], name="visit_window_once"),
+        ]
+        indexes = [
+            # The school's overdue list and the LA's counts: unmet windows by school and end.
+            models.Index(fields=["school", "end"], name="visit_window_unmet",
+                         condition=Q(met_at__isnull=True, required__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit window {self.start}–{self.end} of placement {self.placement_id}"
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(school=organisation), trust=Q(school__trust=organisation),
+                          local_authority=Q(school__local_authority=organisation))
+
+
+class VisitState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Visit(ScopedModel):
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="visits")
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=VisitState.choices, default=VisitState.DRAFT, editable=False)
+    visited_on = models.DateField("Date of the visit", null=True, blank=True)
+    visited_time = models.TimeField("Time of the visit", null=True, blank=True)
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name="Member of staff who visited")
+    attendance_percent = models.DecimalField("Attendance (%)", max_digits=4, decimal_places=1, null=True, blank=True)
+    safeguarding_concerns = models.BooleanField("Safeguarding concerns", null=True, blank=True)
+    attendance_notes = models.TextField("Attendance notes", blank=True)
+    behaviour_welfare = models.TextField("Behaviour and welfare", blank=True)
+    progress_attainment = models.TextField("Progress and attainment", blank=True)
+    curriculum_learning = models.TextField("Curriculum and learning", blank=True)
+    other_agencies = models.TextField("Other agencies involved", blank=True)
+    parent_contacted = models.BooleanField("Parent or carer contacted", null=True, blank=True)
+    parent_not_contacted_reason = models.TextField("Why the parent or carer was not contacted", blank=True)
+    pupil_views = models.TextField("The pupil's views", blank=True)
+    next_review_on = models.DateField("Date of the next review meeting", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", editable=False)
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["placement", "state", "visited_on"], name="visit_placement_date")]
+
+    def __str__(self) -> str:
+        return f"Visit {self.pk} to placement {self.placement_id}"
+
+    @property
+    def submitted(self) -> bool:
+        return self.state == VisitState.SUBMITTED
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(school=organisation), trust=Q(school__trust=organisation),
+                          provider=Q(provider=organisation, state=VisitState.SUBMITTED))
+
+
+class ActionSide(models.TextChoices):
+    SCHOOL = "school", "The school"
+    PROVIDER = "provider", "The provider"
+
+
+class VisitAction(ScopedModel):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions")
+    side = models.CharField("Action for", max_length=10, choices=ActionSide.choices)
+    description = models.TextField("Action")
+    owner_name = models.CharField("Who will do it", max_length=150)
+    due_on = models.DateField("Due date")
+    done_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(visit__school=organisation),
+                          trust=Q(visit__school__trust=organisation),
+                          provider=Q(visit__provider=organisation, visit__state=VisitState.SUBMITTED,
+                                     side=ActionSide.PROVIDER))

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("visits/", views.visit_list, name="visit_list"),
+    path("visits/overdue-by-school/", views.area_overdue, name="area_overdue"),
+    path("placements/<int:pk>/monitoring/", views.placement_monitoring, name="placement_monitoring"),
+    path("placements/<int:pk>/monitoring/owner/", views.visit_owner, name="visit_owner"),
+    path("placements/<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/record.pdf", views.visit_pdf, name="visit_pdf"),
+    path("visits/<int:pk>/actions/new/", views.visit_action_add, name="visit_action_add"),
+    path("visit-actions/<int:pk>/done/", views.visit_action_done, name="visit_action_done"),
+]

@@ -1,0 +1,206 @@
+"""Monitoring pages: a placement's visits and half-term windows, the visit record (draft, submit,
+read, PDF), the visit owner, actions, the school's list of placements with a visit overdue and the
+LA's counts per school. Thin: rules in monitoring.rules, reads in selectors, writes in services.
+
+School roles with `record_visits` write; members who read pupils read (what of a record, the
+visibility table decides: selectors.visit_view); a provider reads submitted records only (scope).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apcommission import clock, pdf
+from apcommission.forms import SubmitForm, posted, render_form_page, service_errors
+from placements import selectors as placement_selectors
+from placements.models import Placement
+from tenancy.models import AuditAction
+from tenancy.permissions import org_view
+from tenancy.roles import Capability as C
+from tenancy.roles import OrganisationKind as K
+from tenancy.services import audit_request
+
+from . import selectors, services
+from .forms import VisitActionForm, VisitForm, VisitOwnerForm
+from .models import Visit, VisitAction
+
+OVERDUE_LABEL = "Placements with a visit overdue"
+READERS = (K.SCHOOL, K.TRUST, K.PROVIDER)
+
+
+def _placement(pk) -> Placement:
+    try:
+        return selectors.placement_get(pk)
+    except Placement.DoesNotExist:
+        raise Http404("No such placement") from None
+
+
+def _visit(pk) -> Visit:
+    try:
+        return selectors.visit_get(pk)
+    except Visit.DoesNotExist:
+        raise Http404("No such visit") from None
+
+
+def _monitoring_url(request, placement_pk) -> str:
+    return reverse("monitoring:placement_monitoring", kwargs={"org": request.organisation.slug, "pk": placement_pk})
+
+
+@org_view(C.VIEW_PUPILS, kinds=READERS)
+def placement_monitoring(request, org, pk):
+    placement = _placement(pk)
+    today = clock.today()
+    membership = request.membership
+    reader = placement_selectors.placement_reader(placement, membership)
+    school_side = request.organisation.kind != K.PROVIDER
+    visits = list(selectors.placement_visits(placement))
+    audit_request(request, action=AuditAction.VIEW, obj=placement, detail="Monitoring page")
+    return render(request, "monitoring/placement.html", {
+        "placement": placement, "label": placement_selectors.pupil_label(placement, reader),
+        "windows": selectors.placement_windows(placement, today=today) if school_side else [],
+        "owner": selectors.visit_owner(placement) if school_side else None,
+        "visits": visits, "school_side": school_side,
+        "can_record": membership.can(C.RECORD_VISITS) and request.organisation.kind == K.SCHOOL,
+    })
+
+
+@org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
+def visit_owner(request, org, pk):
+    placement = _placement(pk)
+    staff = selectors.visiting_staff(request.organisation)
+    owner = selectors.visit_owner(placement)
+    form = VisitOwnerForm(posted(request), staff=staff, initial={"owner": owner.pk if owner else None})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            services.visit_owner_set(placement=placement, owner=form.cleaned_data["owner"], by=request.user,
+                                     organisation=request.organisation, now=clock.now())
+        if not form.errors:
+            messages.success(request, "Visit owner saved")
+            return redirect(_monitoring_url(request, placement.pk))
+    reader = placement_selectors.placement_reader(placement, request.membership)
+    return render_form_page(request, form, title="Visit owner", back_url=_monitoring_url(request, placement.pk),
+                            caption=placement_selectors.pupil_label(placement, reader).text)
+
+
+def _visit_form_page(request, placement, visit=None):
+    now = clock.now()
+    staff = selectors.visiting_staff(request.organisation)
+    if visit is not None:
+        initial = VisitForm.initial_from(visit)
+    else:
+        initial = {"visited_on": clock.today(), "visitor": request.user.pk if staff.filter(pk=request.user.pk).exists()
+                   else None, "attendance_percent": selectors.attendance_prefill(placement, now=now)}
+    form = VisitForm(posted(request), staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        submit = "draft" not in request.POST
+        with service_errors(form):
+            visit = services.visit_save(placement=placement, values=form.values(), by=request.user,
+                                        organisation=request.organisation, now=now, submit=submit, visit=visit)
+        if not form.errors:
+            messages.success(request, "Visit record submitted" if submit else "Visit record saved as a draft")
+            if submit:
+                return redirect("monitoring:visit_detail", org=request.organisation.slug, pk=visit.pk)
+            return redirect(_monitoring_url(request, placement.pk))
+    reader = placement_selectors.placement_reader(placement, request.membership)
+    return render_form_page(
+        request, form, title="Record a visit", back_url=_monitoring_url(request, placement.pk),
+        caption=placement_selectors.pupil_label(placement, reader).text,
+        intro="Save and come back later to finish it on another day; submit it when it is complete.",
+        status=400 if form.errors else 200)
+
+
+@org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
+def visit_create(request, org, pk):
+    return _visit_form_page(request, _placement(pk))
+
+
+@org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
+def visit_edit(request, org, pk):
+    visit = _visit(pk)
+    if visit.submitted:
+        return redirect("monitoring:visit_detail", org=org, pk=visit.pk)
+    return _visit_form_page(request, _placement(visit.placement_id), visit)
+
+
+@org_view(C.VIEW_PUPILS, kinds=READERS)
+def visit_detail(request, org, pk):
+    visit = _visit(pk)
+    placement = _placement(visit.placement_id)
+    view = selectors.visit_view(visit, placement, request.membership)
+    audit_request(request, action=AuditAction.VIEW, obj=visit, detail="Visit record")
+    reader = placement_selectors.placement_reader(placement, request.membership)
+    return render(request, "monitoring/visit_detail.html", {
+        "view": view, "visit": visit, "placement": placement,
+        "label": placement_selectors.pupil_label(placement, reader),
+        "can_record": request.membership.can(C.RECORD_VISITS) and request.organisation.kind == K.SCHOOL,
+        "back_url": _monitoring_url(request, placement.pk),
+    })
+
+
+@org_view(C.VIEW_PUPILS, kinds=READERS)
+def visit_pdf(request, org, pk):
+    visit = _visit(pk)
+    if not visit.submitted:
+        raise Http404("Only a submitted visit record is exported")
+    placement = _placement(visit.placement_id)
+    view = selectors.visit_view(visit, placement, request.membership)
+    reader = placement_selectors.placement_reader(placement, request.membership)
+    data = pdf.render_pdf("print/visit.html", {
+        "view": view, "visit": visit, "placement": placement, "organisation": request.organisation,
+        "label": placement_selectors.pupil_label(placement, reader),
+        "footer": f"Visit record V-{visit.pk} · {placement.school.name}"})
+    audit_request(request, action=AuditAction.EXPORT, obj=visit, detail="Visit record PDF")
+    return pdf.pdf_response(data, f"visit-record-V-{visit.pk}.pdf")
+
+
+@org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
+def visit_action_add(request, org, pk):
+    visit = _visit(pk)
+    form = VisitActionForm(posted(request), today=clock.today())
+    detail_url = reverse("monitoring:visit_detail", kwargs={"org": org, "pk": visit.pk})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            services.visit_action_add(visit=visit, by=request.user, organisation=request.organisation,
+                                      **form.cleaned_data)
+        if not form.errors:
+            messages.success(request, "Action added")
+            return redirect(detail_url)
+    return render_form_page(request, form, title="Add an action", back_url=detail_url,
+                            caption=f"Visit record V-{visit.pk}")
+
+
+@require_POST
+@org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
+def visit_action_done(request, org, pk):
+    try:
+        action = selectors.action_get(pk)
+    except VisitAction.DoesNotExist:
+        raise Http404("No such action") from None
+    form = SubmitForm(request.POST, submit="Mark as done")
+    with service_errors(form):
+        services.visit_action_done(action=action, by=request.user, organisation=request.organisation, now=clock.now())
+    messages.success(request, "Action marked as done")
+    return redirect("monitoring:visit_detail", org=org, pk=action.visit_id)
+
+
+@org_view(C.VIEW_PUPILS, kinds=(K.SCHOOL, K.TRUST))
+def visit_list(request, org):
+    today = clock.today()
+    overdue = request.GET.get("queue") == selectors.OVERDUE
+    page = Paginator(selectors.monitoring_list(today=today, queue=selectors.OVERDUE if overdue else ""),
+                     selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "monitoring/list.html", {
+        "page": page, "rows": selectors.list_rows(page.object_list, request.membership),
+        "queue": {"name": selectors.OVERDUE, "label": OVERDUE_LABEL} if overdue else None,
+    })
+
+
+@org_view(C.VIEW_AREA, kinds=(K.LOCAL_AUTHORITY,))
+def area_overdue(request, org):
+    rows = selectors.area_overdue_by_school(today=clock.today())
+    return render(request, "monitoring/area.html", {"rows": rows, "total": sum(r["placements"] for r in rows)})
