@@ -53,6 +53,7 @@ org_patterns = [
     path("", include("slas.urls")),
     path("", include("attendance.urls")),
     path("", include("monitoring.urls")),
+    path("", include("safeguarding.urls")),
     path("", include("api.urls_tokens")),
 ]
 

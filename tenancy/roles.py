@@ -59,6 +59,7 @@ class Capability(models.TextChoices):
     ACKNOWLEDGE_ALERTS = "acknowledge_alerts", "Acknowledge attendance alerts (missing register, pupil not accounted for)"
     RECORD_VISITS = "record_visits", "Record visits, reviews and outcomes"
     REPORT_SAFEGUARDING = "report_safeguarding", "Report and read safeguarding concerns and incidents"
+    SHARE_SAFEGUARDING = "share_safeguarding", "Read every safeguarding concern on the organisation's placements and share one with named people (DSLs)"
     MANAGE_PROVIDER_PROFILE = "manage_provider_profile", "Keep the provider profile and due-diligence pack"
     CHECK_PROVIDERS = "check_providers", "Search providers and record suitability checks"
     MANAGE_DIRECTORY = "manage_directory", "Keep the LA provider directory and approved list"
@@ -94,7 +95,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         C.MANAGE_ATTENDANCE_SETTINGS,
     }),
     R.PASTORAL: frozenset(_SCHOOL_PUPIL_READERS | {C.RECORD_VISITS}),
-    R.DSL: frozenset(_SCHOOL_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING}),
+    R.DSL: frozenset(_SCHOOL_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING, C.SHARE_SAFEGUARDING}),
     R.SENCO: frozenset(_SCHOOL_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.RECORD_VISITS}),
     R.ATTENDANCE_OFFICER: frozenset(_SCHOOL_PUPIL_READERS | {C.MANAGE_CALENDAR, C.MANAGE_ATTENDANCE_SETTINGS}),
     R.EXAMS_OFFICER: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS}),
@@ -107,7 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     R.PROVIDER_STAFF: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS}),
     R.PROVIDER_DSL: frozenset({
         C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING,
-        C.VIEW_AGREEMENTS, C.ACKNOWLEDGE_ALERTS,
+        C.SHARE_SAFEGUARDING, C.VIEW_AGREEMENTS, C.ACKNOWLEDGE_ALERTS,
     }),
     R.QA_OFFICER: frozenset({
         C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.RUN_QA_VISITS, C.CHECK_PROVIDERS, C.VIEW_AREA, C.VIEW_AGREEMENTS,
@@ -126,6 +127,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # Capabilities that expose pupil-level data: holding any of them requires MFA.
 PUPIL_DATA_CAPABILITIES = frozenset({
     C.VIEW_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.VIEW_ATTENDANCE, C.VIEW_AREA, C.REPORT_SAFEGUARDING,
+    C.SHARE_SAFEGUARDING,
 })
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "placements",
     "attendance",
     "monitoring",  # half-termly visits to placements and the overdue-visit ladder (issue 12)
+    "safeguarding",  # incidents, emergency reviews, restricted safeguarding concerns (issue 12)
     "escalation",
     "qa_framework",
     "notifications",

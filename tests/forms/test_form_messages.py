@@ -26,6 +26,7 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scope
 
 APPS = ("apcommission", "accounts", "tenancy", "notifications", "slas", "providers", "placements", "attendance", "monitoring",
+        "safeguarding",
         "qa_framework", "api", "demo")
 SKIP = {"migrations", "management", "tests", "settings"}
 ABSTRACT = {"apcommission.forms.Form", "apcommission.forms.ModelForm", "placements.forms.referrals.StepForm"}
@@ -80,6 +81,8 @@ def _kwargs(cls, world) -> dict:
         "providers": lambda: Organisation.objects.filter(kind=K.PROVIDER),
         "referral": lambda: Referral(),
         "staff": lambda: get_user_model().objects.all(),
+        "now": lambda: dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC),
+        "kind": lambda: "accident",
     }
     needed = []
     for klass in cls.__mro__:  # a subclass's __init__(*args, **kwargs) passes its parents' arguments on

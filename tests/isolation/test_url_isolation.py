@@ -27,7 +27,7 @@ from .registry import ALL_KINDS, NON_TENANT_URLS, TENANT_URLS, kinds_for
 
 PROJECT_MODULES = (
     "apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "monitoring", "qa_framework",
-    "notifications", "slas", "api",
+    "notifications", "slas", "api", "safeguarding",
 )
 
 

@@ -17,6 +17,7 @@ from tenancy.scoping import scopes_disabled
 from tests.isolation.registry import TENANT_URLS, kinds_for
 
 PROJECT_APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "monitoring", "qa_framework",
+                "safeguarding",
                 "notifications", "slas", "api")
 
 # Rows a GET may add, each with its reason.
