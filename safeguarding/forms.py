@@ -117,6 +117,7 @@ class ShareForm(Form):
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", "Choose a person")] + [
-            (m.user_id, f"{m.user.get_full_name() or m.user.email}, {m.get_role_display()}, {m.organisation.name}")
+            (m.user_id, f"{m.user.get_full_name() or m.user.email} ({m.user.email}), {m.get_role_display()}, "
+                        f"{m.organisation.name}")
             for m in candidates]
         self.helper = helper(Field("person"), submit="Share this concern")
