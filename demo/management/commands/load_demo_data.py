@@ -18,6 +18,7 @@ from placements.demo import load_placements_demo
 from placements.models import Pupil
 from providers.demo import load_providers_demo
 from providers.models import ListingStatus, ProviderListing
+from safeguarding.demo import load_safeguarding_demo
 from slas.demo import load_slas_demo
 from tenancy.models import Membership, Organisation, SchoolType
 from tenancy.roles import OrganisationKind as K
@@ -109,6 +110,7 @@ class Command(BaseCommand):
         load_placements_demo(orgs, users, now)
         load_slas_demo(orgs, now)
         load_registers_demo(orgs, users, now)
+        load_safeguarding_demo(orgs, users, now)
         self._print_logins(rows)
 
     def _organisations(self) -> dict[str, Organisation]:
