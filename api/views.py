@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +36,7 @@ class DocsView(SpectacularSwaggerSplitView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     template_name = "api/swagger_ui.html"
+    title = f"Register API documentation – {settings.SERVICE_NAME}"  # as every page's title ends
 
 
 @csrf_exempt  # any method, any path: the answer is the same JSON 404

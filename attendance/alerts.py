@@ -218,7 +218,7 @@ def alerts_for(*, organisation: Organisation, shows_names: bool, now: dt.datetim
     """The organisation's open attendance alerts (oldest first) and those acknowledged or stopped in
     the last week, in the caller's scope. Pupils are those on the register the organisation sees
     (a school its own), named only when `shows_names`. A fixed number of queries."""
-    rows = list(Escalation.objects.filter(ladder__in=ATTENDANCE_LADDERS)
+    rows = list(Escalation.objects.filter(ladder__in=ATTENDANCE_LADDERS, level__gte=1)  # a step taken: told
                 .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=now - RECENT))
                 .order_by("started_at", "pk"))
     if not rows:
@@ -266,5 +266,20 @@ def _users(ids):
 
 
 def open_alert(pk: int) -> Escalation:
-    """One open attendance alert the organisation in scope sees (Escalation.DoesNotExist if not)."""
-    return Escalation.objects.get(pk=pk, ladder__in=ATTENDANCE_LADDERS, resolved_at__isnull=True)
+    """One open attendance alert the organisation in scope sees (Escalation.DoesNotExist if not):
+    open, and already sent (a register not yet due is no alert)."""
+    return Escalation.objects.get(pk=pk, ladder__in=ATTENDANCE_LADDERS, resolved_at__isnull=True, level__gte=1)
+
+
+def alert_title(escalation: Escalation) -> str:
+    """What the alert is about, for a page title: "Register not received: Pathways Learning Centre,
+    Thu 15 Oct, 09:00 session" (no pupil name)."""
+    if escalation.ladder == MISSING_REGISTER:
+        facts = load_registers([escalation.target_id]).get(escalation.target_id)
+        if facts is not None:
+            return f"Register not received: {facts.provider.name}, {session_words(facts.register.starts_at)}"
+        return "Register not received"
+    report = NotAccountedFor.objects.select_related("session__provider").filter(pk=escalation.target_id).first()
+    if report is not None:
+        return f"Pupil not accounted for: {report.session.provider.name}, {session_words(report.session.starts_at)}"
+    return "Pupil not accounted for"

@@ -96,13 +96,13 @@ PLACEMENT_FACTS: dict[str, set[str]] = {
     "CommissioningAgreement": {"id", "placement", "version", "change_summary", "created_at", "created_by",
                                "start_date", "planned_end_date", "review_date", "home_school_hours",
                                "school_agreed_at", "school_agreed_by", "provider_agreed_at", "provider_agreed_by",
-                               "school_lead", "set_up_visit_on", "next_visit_on"},
+                               "school_lead", "set_up_visit_on", "next_visit_on", "effective_from"},
     "Target": {"id", "agreement", "order"},
     "Placement": {"id", "school", "pupil", "provider", "state", "registration_code", "created_by", "created_at",
                   "updated_at", "referred_at", "responded_at", "responded_by", "decline_reason",
                   "initial_assessment_due", "initial_assessment_done_on", "agreed_at", "activated_at",
                   "start_date", "planned_end_date", "weekly_hours", "total_weekly_hours", "part_time", "ended_on",
-                  "end_reason", "destination"},
+                  "end_reason", "destination", "current_agreement"},
 }
 
 

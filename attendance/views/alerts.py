@@ -70,8 +70,7 @@ def alert_acknowledge(request, org, pk):
                                     organisation=request.organisation, now=clock.now())
             messages.success(request, "Alert acknowledged. Nobody else will be told about it.")
             return redirect("attendance:alerts", org=org)
-    title = ("Acknowledge: register not received" if escalation.ladder == rules.MISSING_REGISTER
-             else "Acknowledge: pupil not accounted for")
+    title = f"Acknowledge – {rules.alert_title(escalation)}"
     return render_form_page(request, form, title=title, back_url=reverse("attendance:alerts", kwargs={"org": org}),
                             intro="Say what you did or found out. The alert stops: nobody else is told about it.",
                             status=400 if form.errors else 200)
@@ -92,10 +91,9 @@ def session_not_accounted_for(request, org, pk):
                                       "and your safeguarding lead.")
             return redirect("attendance:alerts", org=org)
     return render_form_page(
-        request, form, title="Report a pupil not accounted for",
+        request, form, title=f"Report a pupil not accounted for: {rules.session_words(session.starts_at)}",
         caption=str(session.pupil) if _shows_names(request) else "",
         back_url=reverse("attendance:alerts", kwargs={"org": org}),
-        intro=[f"{rules.session_words(session.starts_at)}.",
-               "The school's safeguarding lead and attendance officer and your safeguarding lead are told at once. "
+        intro=["The school's safeguarding lead and attendance officer and your safeguarding lead are told at once. "
                "If nobody acknowledges within 15 minutes, the school's headteacher is told."],
         status=400 if form.errors else 200)

@@ -146,3 +146,22 @@ def test_another_school_sees_no_alert(placed, client):
     assert "There are no open alerts." in page and "Provider A" not in page
     with scope(organisation=placed.org(K.SCHOOL, "b")):
         assert not Escalation.objects.exists()
+
+
+def test_a_register_not_yet_due_is_no_alert_until_its_first_step(placed, client):
+    """Monday's register has its ladder row from the day it was generated; the school is told nothing
+    and sees no "Register not received" until the clock reaches its due time."""
+    register = new_register(placed)
+    client.force_login(placed.user(K.SCHOOL, "attendance_officer", "a"), backend="django.contrib.auth.backends.ModelBackend")
+    alerts_url = reverse("attendance:alerts", kwargs={"org": "school-a"})
+    with scopes_disabled():
+        pk = Escalation.objects.get(ladder="missing_register", target_id=register.pk).pk
+    acknowledge = reverse("attendance:alert_acknowledge", kwargs={"org": "school-a", "pk": pk})
+    with clock.frozen(DUE - MIN):
+        assert "There are no open alerts." in client.get(alerts_url).content.decode()
+        assert client.get(acknowledge).status_code == 404
+    escalation_sweep(now=DUE)
+    with clock.frozen(DUE + MIN):
+        assert "Register not received: Provider A" in client.get(alerts_url).content.decode()
+        page = client.get(acknowledge).content.decode()
+    assert "<title>Acknowledge – Register not received: Provider A," in page

@@ -42,9 +42,11 @@ def _register(world, side):
 
 def _open_alert(world, side):
     from escalation.models import Escalation
+    from escalation.services import escalation_sweep
     from tenancy.scoping import scopes_disabled
 
     register = _register(world, side)
+    escalation_sweep(now=register.due_at)  # its first step taken: the school has been told
     with scopes_disabled():
         return {"pk": Escalation.objects.get(ladder="missing_register", target_id=register.pk).pk}
 

@@ -9,6 +9,7 @@ placement of the school's own pupil: school c's placement through school a is a 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from tenancy.roles import OrganisationKind as K
 
@@ -17,6 +18,7 @@ from .registry import UrlSpec
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 OPEN_START = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 SUBMITTED_START = dt.datetime(2026, 11, 26, 13, 0, tzinfo=dt.UTC)
+_fresh = itertools.count()  # each submitted register its own start: a register is submitted once
 
 
 def _placement_of(world, side):
@@ -45,7 +47,7 @@ def _submitted_session(world, side):
     from tenancy.roles import Role
     from tenancy.scoping import scope
 
-    register = _register(world, side, starts_at=SUBMITTED_START)
+    register = _register(world, side, starts_at=SUBMITTED_START + dt.timedelta(days=next(_fresh)))
     staff = world.member(K.PROVIDER, Role.PROVIDER_STAFF, side)
     with scope(organisation=staff.organisation):
         sessions = list(ExpectedSession.objects.filter(register=register))
