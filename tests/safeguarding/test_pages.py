@@ -62,3 +62,36 @@ def test_school_closes_the_emergency_review_and_the_placement_resumes(placed, lo
     assert "Emergency review open for" not in lead.get(reverse("dashboard", kwargs={"org": "school-a"})).content.decode()
     provider = login(placed.user(K.PROVIDER, R.PROVIDER_MANAGER))
     assert provider.get(close.replace("school-a", "provider-a")).status_code == 403
+
+
+def test_incident_list_and_concern_list_cost_the_same_with_more_rows(placed, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguarding.models import SafeguardingConcern
+
+    pk = placed.placements["a"].pk
+    lead = login(placed.user(K.SCHOOL, R.DSL))
+    urls = [reverse("safeguarding:incident_list", kwargs={"org": "school-a", "pk": pk}),
+            reverse("safeguarding:concern_list", kwargs={"org": "school-a"})]
+
+    def add(n):
+        with scopes_disabled():
+            for k in range(n):
+                record(placed, kind="accident", n=k)
+                SafeguardingConcern.objects.create(placement_id=pk, occurred_at=NOW, what="w", people="p",
+                                                   immediate_action="a", raised_at=NOW,
+                                                   raised_by_organisation=placed.org(K.SCHOOL, "a"))
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert lead.get(url).status_code == 200
+            result.append(len(ctx.captured_queries))
+        return result
+
+    add(1)
+    few = counts()
+    add(9)
+    assert counts() == few
