@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apcommission import clock, pdf
+from apcommission.dashboards import link
 from apcommission.forms import SubmitForm, posted, render_form_page, service_errors
 from placements import selectors as placement_selectors
 from placements.models import Placement
@@ -139,6 +140,9 @@ def visit_detail(request, org, pk):
         "label": placement_selectors.pupil_label(placement, reader),
         "can_record": request.membership.can(C.RECORD_VISITS) and request.organisation.kind == K.SCHOOL,
         "back_url": _monitoring_url(request, placement.pk),
+        # Concerns' details go into a restricted record (safeguarding app), never into the visit record.
+        "safeguarding_url": (link(request.membership, "safeguarding:concern_create", pk=placement.pk)
+                             if visit.safeguarding_concerns and request.organisation.kind == K.SCHOOL else None),
     })
 
 

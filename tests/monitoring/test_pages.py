@@ -235,3 +235,14 @@ def test_dashboards_count_overdue_visits_and_link_to_exactly_them(placed, login)
         assert rows_listed(client.get(path_of(href))) == 1
     school = read_dashboard(login(placed.user(K.SCHOOL, Role.AP_LEAD)), placed.member(K.SCHOOL, Role.AP_LEAD))
     assert any(text.startswith("Visit PupilA") for text, _ in school.attention)
+
+
+def test_a_visit_with_safeguarding_concerns_links_to_the_restricted_concern_form(placed, login):
+    visit = submitted_visit(placed)
+    with scopes_disabled():
+        Visit.objects.filter(pk=visit.pk).update(safeguarding_concerns=True)
+    client = login(placed.user(K.SCHOOL, Role.PASTORAL))
+    page = soup(client.get(url("visit_detail", placed, pk=visit.pk)))
+    concern = reverse("safeguarding:concern_create", kwargs={"org": placed.org(K.SCHOOL).slug,
+                                                             "pk": placed.placements["a"].pk})
+    assert page.find("a", href=concern)
