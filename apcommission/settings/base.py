@@ -109,7 +109,11 @@ TEMPLATES = [
 # --- Database: SQLite by default (no server needed); PostgreSQL when DATABASE_URL is set.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'apcommission.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# PostgreSQL: keep each web/worker thread's connection for a minute (a fresh connection per request
+# costs more than a register submission's queries), checked before reuse. SQLite: nothing to keep.
+_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0 if _sqlite else 60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", not _sqlite)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default under gunicorn threads (tests/robustness/test_concurrency.py). WAL lets
     # readers run beside the one writer. A deferred transaction that reads and then writes cannot

@@ -9,7 +9,9 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 30)
 
 from .base import *  # noqa: E402,F403
-from .base import CACHES  # noqa: E402
+from .base import CACHES, DATABASES  # noqa: E402
+
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # tests create and drop databases: keep no connection open
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
