@@ -12,6 +12,13 @@ from tenancy.factories import MembershipFactory, OrganisationFactory
 from tenancy.roles import ROLE_KINDS, OrganisationKind
 from tenancy.scoping import scopes_disabled
 
+try:  # Playwright's expect() retries until true; on a busy shared CI machine give it the same 15 s as actions.
+    from playwright.sync_api import expect as _playwright_expect
+
+    _playwright_expect.set_options(timeout=15_000)
+except ImportError:  # pragma: no cover - the test environment installs playwright
+    pass
+
 SIDES = ("a", "b")
 # Side "c": a second school in side a's LA, not in trust a, whose pupil has a live placement at
 # provider a — so provider a serves two schools, and trust a's school has a non-trust neighbour.

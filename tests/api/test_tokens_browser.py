@@ -48,12 +48,13 @@ def test_create_see_once_and_revoke_a_token_on_a_phone(browser_world, live_serve
         token = page.locator("#api-token").inner_text()
         problems += _problems(page)
         page.get_by_role("link", name="Back to API tokens").click()
+        page.get_by_role("link", name="Revoke the token for Minibus tablet").wait_for()  # the list, not the token page
         listed_again = token in page.content()
         problems += _problems(page)
         page.get_by_role("link", name="Revoke the token for Minibus tablet").click()
         problems += _problems(page)
         page.get_by_role("button", name="Revoke token").click()
-        page.wait_for_selector(".govuk-tag")
+        page.locator(".govuk-table .govuk-tag", has_text="Revoked").wait_for()
         return {"empty": empty, "summary": summary, "token": token, "listed_again": listed_again,
                 "status": page.locator(".govuk-table .govuk-tag").inner_text(), "problems": problems}
 

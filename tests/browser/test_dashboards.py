@@ -7,6 +7,7 @@ Every link and figure of every role is followed with the test client in tests/da
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.factories import TEST_PASSWORD
 from notifications.services import notify
@@ -58,7 +59,7 @@ def test_sign_in_and_open_the_first_thing_to_do(page, browser_world, axe_check, 
     item_text, page_says = work(browser_world)
     user = browser_world.user(kind, role)
     sign_in(page, user.email, TEST_PASSWORD)
-    assert page.get_by_role("heading", level=1).inner_text() == browser_world.org(kind).name
+    expect(page.get_by_role("heading", level=1)).to_have_text(browser_world.org(kind).name)
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, f"dashboard-{kind}-{role}")

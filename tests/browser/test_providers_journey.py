@@ -5,6 +5,7 @@ page visited passes axe-core with no serious or critical violations."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.factories import TEST_PASSWORD
 from providers.factories import tiny_pdf
@@ -37,7 +38,7 @@ def test_provider_completes_pack_and_school_signs_off(browser_world, new_context
     assert not axe_check(provider)
     provider.get_by_role("link", name="Complete your profile").click()
     provider.get_by_role("button", name="Save profile").click()  # nothing filled in: errors
-    assert provider.locator(".govuk-error-summary").is_visible()
+    expect(provider.locator(".govuk-error-summary")).to_be_visible()
     assert provider.title().startswith("Error:")
     violations = axe_check(provider)
     assert not violations, violations
@@ -106,7 +107,7 @@ def test_provider_completes_pack_and_school_signs_off(browser_world, new_context
     screenshot(school, "providers-directory")
     school.get_by_role("link", name="Provider A", exact=True).click()
     school.get_by_role("heading", name="Provider A", exact=True).wait_for()
-    assert school.get_by_text("Provider A Learning Ltd").is_visible()
+    expect(school.get_by_text("Provider A Learning Ltd")).to_be_visible()
     violations = axe_check(school)
     assert not violations, violations
     school.get_by_role("link", name="Start the suitability check").click()
@@ -127,7 +128,7 @@ def test_provider_completes_pack_and_school_signs_off(browser_world, new_context
     assert not violations, violations
     school.get_by_role("button", name="Sign off check").click()
     school.get_by_text("Suitability check of Provider A signed off.").wait_for()
-    assert school.get_by_text("Current until").first.is_visible()
+    expect(school.get_by_text("Current until").first).to_be_visible()
     violations = axe_check(school)
     assert not violations, violations
     screenshot(school, "providers-signed-off")

@@ -10,6 +10,7 @@ import re
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from playwright.sync_api import expect
 
 from accounts.factories import TEST_PASSWORD
 from tenancy.roles import OrganisationKind, Role, role_requires_mfa
@@ -38,9 +39,9 @@ def test_sign_in_with_authenticator_code(page, browser_world, axe_check, screens
 
     sign_in(page, user.email, TEST_PASSWORD)
     assert page.url.endswith("/accounts/2fa/authenticate/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Enter your security code"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
     code_input = page.get_by_label("Security code")
-    assert code_input.get_attribute("autocomplete") == "one-time-code"
+    expect(code_input).to_have_attribute("autocomplete", "one-time-code")
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, "mfa-authenticate")
@@ -48,8 +49,8 @@ def test_sign_in_with_authenticator_code(page, browser_world, axe_check, screens
     code_input.fill(fresh_totp_code(secret))
     with page.expect_navigation(url=re.compile(rf"/o/{school.slug}/$")):
         page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", level=1).inner_text() == school.name
-    assert page.get_by_role("link", name="Security").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(school.name)
+    expect(page.get_by_role("link", name="Security")).to_be_visible()
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, "dashboard")
@@ -66,8 +67,8 @@ def test_first_sign_in_sets_up_authenticator(page, browser_world, axe_check, scr
     # The middleware sends them to set up an app; allauth first asks for the password again.
     assert "/accounts/reauthenticate/" in page.url
     assert "totp%2Factivate" in page.url
-    assert page.get_by_role("heading", level=1).inner_text() == "Confirm it is you"
-    assert page.get_by_text("you must set up an authenticator app").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    expect(page.get_by_text("you must set up an authenticator app")).to_be_visible()
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, "reauthenticate")
@@ -75,9 +76,9 @@ def test_first_sign_in_sets_up_authenticator(page, browser_world, axe_check, scr
     with page.expect_navigation(url=re.compile(r"/accounts/2fa/totp/activate/$")):
         page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Set up an authenticator app"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
     qr = page.get_by_role("img", name=re.compile("QR code"))
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     assert qr.get_attribute("src").startswith("data:image/svg+xml;base64,")
     violations = axe_check(page)
@@ -89,7 +90,7 @@ def test_first_sign_in_sets_up_authenticator(page, browser_world, axe_check, scr
     with page.expect_navigation():
         page.get_by_role("button", name="Set up app").click()
     assert page.title().startswith("Error: ")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, "totp-activate-error")
@@ -102,22 +103,22 @@ def test_first_sign_in_sets_up_authenticator(page, browser_world, axe_check, scr
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     assert page.locator(".govuk-notification-banner--success").inner_text().strip().endswith(
         "Your authenticator app is set up.")
-    assert page.locator("#recovery-codes code").count() == 10
+    expect(page.locator("#recovery-codes code")).to_have_count(10)
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, "recovery-codes")
 
     with page.expect_navigation(url=re.compile(rf"/o/{school.slug}/$")):
         page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", level=1).inner_text() == school.name
+    expect(page.get_by_role("heading", level=1)).to_have_text(school.name)
     violations = axe_check(page)
     assert not violations, violations
 
     # The Security page now shows the app as on.
     with page.expect_navigation():
         page.get_by_role("link", name="Security").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Security"
-    assert page.locator(".govuk-tag", has_text="On").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Security")
+    expect(page.locator(".govuk-tag", has_text="On")).to_be_visible()
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, "security")
@@ -139,9 +140,9 @@ def test_dashboard_fits_a_phone(mobile_page, browser_world, axe_check, screensho
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
     # The service navigation collapses behind a Menu button that opens it.
     menu = page.get_by_role("button", name="Menu")
-    assert menu.is_visible()
+    expect(menu).to_be_visible()
     menu.click()
-    assert page.get_by_role("link", name="Security").is_visible()
+    expect(page.get_by_role("link", name="Security")).to_be_visible()
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 375
     violations = axe_check(page)
     assert not violations, violations
@@ -160,12 +161,12 @@ def test_wrong_password_shows_error_summary(page, browser_world, axe_check, scre
     assert page.url.endswith("/accounts/login/")
     assert page.title() == "Error: Sign in – Commission alternative provision"
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert summary.get_by_role("heading", name="There is a problem").is_visible()
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     # GOV.UK Frontend moves focus to the summary so screen readers announce it.
     assert page.evaluate("() => document.activeElement.classList.contains('govuk-error-summary')")
-    assert page.get_by_label("Email address").input_value() == user.email
-    assert page.get_by_label("Password", exact=True).input_value() == ""
+    expect(page.get_by_label("Email address")).to_have_value(user.email)
+    expect(page.get_by_label("Password", exact=True)).to_have_value("")
     violations = axe_check(page)
     assert not violations, violations
     screenshot(page, "login-error")
@@ -175,7 +176,7 @@ def test_wrong_password_shows_error_summary(page, browser_world, axe_check, scre
 
     # The password can be shown to check it (GOV.UK password input), then signing in works.
     page.get_by_role("button", name="Show password").click()
-    assert page.get_by_label("Password", exact=True).get_attribute("type") == "text"
+    expect(page.get_by_label("Password", exact=True)).to_have_attribute("type", "text")
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
@@ -196,7 +197,7 @@ def test_mfa_pages_fit_a_phone(mobile_page, browser_world, axe_check, screenshot
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     with page.expect_navigation(url=re.compile(r"/accounts/2fa/totp/activate/$")):
         page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     assert fits()
     screenshot(page, "totp-activate-mobile")
 
@@ -211,7 +212,7 @@ def test_mfa_pages_fit_a_phone(mobile_page, browser_world, axe_check, screenshot
     page.get_by_role("button", name="Menu").click()
     with page.expect_navigation(url=re.compile(r"/accounts/login/$")):
         page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
     sign_in(page, user.email, TEST_PASSWORD)
     assert page.url.endswith("/accounts/2fa/authenticate/")
     assert fits()
@@ -238,8 +239,8 @@ def test_other_account_pages_pass_axe(page, browser_world, axe_check, screenshot
         screenshot(page, name)
 
     page.goto("/accounts/signup/")
-    assert page.get_by_role("heading", level=1).inner_text() == "You need an invitation to use this service"
-    assert page.locator("main form").count() == 0
+    expect(page.get_by_role("heading", level=1)).to_have_text("You need an invitation to use this service")
+    expect(page.locator("main form")).to_have_count(0)
     check("signup-closed")
 
     page.goto("/accounts/password/reset/")
@@ -261,7 +262,7 @@ def test_other_account_pages_pass_axe(page, browser_world, axe_check, screenshot
     page.get_by_label("Current password").fill("wrong")
     with page.expect_navigation():
         page.get_by_role("button", name="Change password").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check("password-change-error")
 
     page.goto("/accounts/2fa/recovery-codes/generate/")

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.factories import TEST_PASSWORD
 from tenancy.roles import OrganisationKind as K
@@ -55,17 +56,17 @@ def test_school_and_provider_agree_and_sign_an_sla(browser_world, new_context, a
     assert not axe_check(school)
     school.get_by_role("link", name="Draft a new SLA").click()
     school.get_by_label("Provider").select_option(label="Provider A")
-    assert school.get_by_label("The standard clauses").count() == 0  # no saved template: nothing to choose
+    expect(school.get_by_label("The standard clauses")).to_have_count(0)  # no saved template: nothing to choose
     assert not axe_check(school)
     school.get_by_role("button", name="Create draft SLA").click()
 
     # Schedule: a missing field gives an error summary and keeps what was typed.
     _fill_date(school, "start_date", "4", "1", "2027")
     school.get_by_role("button", name="Save schedule").click()
-    assert school.locator(".govuk-error-summary").is_visible()
+    expect(school.locator(".govuk-error-summary")).to_be_visible()
     assert school.title().startswith("Error:")
     assert not axe_check(school)
-    assert school.locator("#id_start_date_0").input_value() == "4"
+    expect(school.locator("#id_start_date_0")).to_have_value("4")
     _fill_date(school, "end_date", "26", "3", "2027")
     school.get_by_label("Hours per week").fill("10")
     school.get_by_label("Days and sessions").fill("Tuesday and Thursday, 9am to 2:30pm")
@@ -78,7 +79,7 @@ def test_school_and_provider_agree_and_sign_an_sla(browser_world, new_context, a
     school.get_by_role("link", name="Edit clause 6: Audit data").click()
     school.get_by_label("Clause text").fill("Submit the register for every morning and afternoon session in apcommission.")
     school.get_by_role("button", name="Save clause").click()
-    assert school.get_by_text("Submit the register for every morning and afternoon session").is_visible()
+    expect(school.get_by_text("Submit the register for every morning and afternoon session")).to_be_visible()
     school.get_by_role("button", name="Send for signature").click()
     school.get_by_text("for signature.").first.wait_for()
     assert not axe_check(school)
@@ -88,12 +89,12 @@ def test_school_and_provider_agree_and_sign_an_sla(browser_world, new_context, a
     sign_in(provider, manager.email, TEST_PASSWORD)
     provider.goto("/o/provider-a/slas/")
     provider.get_by_role("link", name="v1").click()
-    assert provider.get_by_text("Submit the register for every morning and afternoon session").is_visible()
+    expect(provider.get_by_text("Submit the register for every morning and afternoon session")).to_be_visible()
     _sign(provider, manager, axe_check, screenshot, "provider")
 
     school.reload()
     _sign(school, lead, axe_check, screenshot, "school")
-    assert school.get_by_text("Signed by both parties").first.is_visible()
+    expect(school.get_by_text("Signed by both parties").first).to_be_visible()
     screenshot(school, "sla-signed-school")
     assert not axe_check(school)
 

@@ -6,6 +6,7 @@ page, and no page is wider than the tablet."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.factories import TEST_PASSWORD
 from monitoring.models import Visit
@@ -59,7 +60,7 @@ def test_a_visit_is_logged_by_keyboard_at_tablet_width(browser_world, new_contex
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.locator(".govuk-error-summary").wait_for()
-    assert "Select yes if there were safeguarding concerns" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select yes if there were safeguarding concerns")
     _clean(page, axe_check)
 
     page.locator("body").focus()

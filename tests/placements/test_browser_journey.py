@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from accounts.factories import TEST_PASSWORD
 from apcommission import clock
@@ -133,7 +134,7 @@ def _journey(world, new_context, axe_check, screenshot):
     _radio(lead, "gender", "male")
     lead.get_by_label("Unique pupil number (UPN)").fill("B801200005001")
     _click(lead, "button", "Save pupil")
-    assert lead.get_by_text("Jayden Clarke added.").is_visible()
+    expect(lead.get_by_text("Jayden Clarke added.")).to_be_visible()
     j.check(lead, "03-pupil")
 
     # Each part of the special-category record saves on its own.
@@ -161,13 +162,13 @@ def _journey(world, new_context, axe_check, screenshot):
     _click(lead, "button", "Start referral")
     lead.get_by_label("Why are you referring the pupil?").fill("Disengaged in lessons; at risk of suspension.")
     _click(lead, "button", "Save as draft")
-    assert lead.get_by_text("Your answers have been saved as a draft.").is_visible()
+    expect(lead.get_by_text("Your answers have been saved as a draft.")).to_be_visible()
     j.check(lead, "06-placement-draft")
     _click(lead, "link", "Continue the referral")
     _click(lead, "link", "Reason for referral and attendance")
     lead.get_by_label("Attendance this year (%)").fill("81.5")
     _continue(lead)
-    assert lead.get_by_role("heading", name="Check your answers before sending the referral").is_visible()
+    expect(lead.get_by_role("heading", name="Check your answers before sending the referral")).to_be_visible()
     _click(lead, "link", "School contacts")
     j.check(lead, "07-step-contacts")
     lead.fill("#id_main_name", "Daniel Price")
@@ -201,7 +202,7 @@ def _journey(world, new_context, axe_check, screenshot):
     j.check(lead, "11-step-sharing")
     _radio(lead, "share_basis", "consent")
     _continue(lead)
-    assert lead.locator(".govuk-task-list").get_by_text("Incomplete").count() == 0
+    expect(lead.locator(".govuk-task-list").get_by_text("Incomplete")).to_have_count(0)
     j.check(lead, "12-check-answers")
     _click(lead, "button", "Send to the headteacher for a decision")
     with scopes_disabled():
@@ -218,7 +219,7 @@ def _journey(world, new_context, axe_check, screenshot):
         head.check(f"input[name=consulted][value={value}]")
     _radio(head, "decision", "approve")
     _click(head, "button", "Record decision")
-    assert head.get_by_text("Referral approved and sent to Provider A.").is_visible()
+    expect(head.get_by_text("Referral approved and sent to Provider A.")).to_be_visible()
 
     # --- The provider reads the shared sections and accepts ----------------------------------
     provider = new_context().new_page()
@@ -258,14 +259,14 @@ def _journey(world, new_context, axe_check, screenshot):
         lead.get_by_label("End time").fill("14:00")
         lead.get_by_label("Site").fill("Workshop")
         _click(lead, "button", "Add session")
-    assert lead.get_by_text("not registered as a school").is_visible()
-    assert lead.get_by_role("button", name="Agree version 1").count() == 0
+    expect(lead.get_by_text("not registered as a school")).to_be_visible()
+    expect(lead.get_by_role("button", name="Agree version 1")).to_have_count(0)
     j.check(lead, "18-agreement-registration-error")
     for _ in range(2):
         with lead.expect_navigation():
             lead.get_by_role("button", name="Remove Thursday").or_(
                 lead.get_by_role("button", name="Remove Wednesday")).first.click()
-    assert lead.locator("#part-time-warning").is_visible()
+    expect(lead.locator("#part-time-warning")).to_be_visible()
     assert "15 hours a week in total, 10 hours below the 25 hours expected for Year 10" in lead.locator(
         "#part-time-warning").inner_text()
     j.check(lead, "19-agreement-part-time-warning")
@@ -288,7 +289,7 @@ def _journey(world, new_context, axe_check, screenshot):
     _click(lead, "link", "Start the placement")
     j.check(lead, "22-start")
     _click(lead, "button", "Start the placement")
-    assert lead.get_by_text("The placement has started.").is_visible()
+    expect(lead.get_by_text("The placement has started.")).to_be_visible()
     j.check(lead, "23-placement-active")
     placement.refresh_from_db()
     assert placement.state == State.ACTIVE
@@ -296,7 +297,7 @@ def _journey(world, new_context, axe_check, screenshot):
     la = new_context().new_page()
     sign_in(la, world.user(K.LOCAL_AUTHORITY, Role.AP_OFFICER).email, TEST_PASSWORD)
     la.goto("/o/la-a/area/children-in-ap/")
-    assert la.get_by_text("Clarke, Jayden").is_visible()
+    expect(la.get_by_text("Clarke, Jayden")).to_be_visible()
     assert "Dyslexia" not in la.content()
     j.check(la, "24-la-children-in-ap")
     la.goto("/o/la-a/")
