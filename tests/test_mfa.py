@@ -44,3 +44,11 @@ def test_setting_off_lets_demo_users_in(world, login, settings):
     settings.APC_REQUIRE_MFA = False
     client = login(world.user(K.SCHOOL, Role.AP_LEAD))
     assert client.get("/o/school-a/").status_code == 200
+
+
+def test_production_accepts_a_totp_code_only_in_its_own_period():
+    """allauth remembers a used code for one period; a tolerance above 0 would let a code someone
+    saw be replayed in the next minute. Only the test settings widen it (for slow CI browsers)."""
+    from apcommission.settings import base
+
+    assert getattr(base, "MFA_TOTP_TOLERANCE", 0) == 0

@@ -21,3 +21,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Browser tests type a TOTP code the test computed a moment earlier; on a slow shared CI machine the
+# server may check it in the next 30-second period. Production keeps allauth's tolerance of 0:
+# allauth remembers a used code for one period only, so accepting neighbouring periods there would
+# let a seen code be replayed for another minute.
+MFA_TOTP_TOLERANCE = 1
