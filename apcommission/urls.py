@@ -54,6 +54,7 @@ org_patterns = [
     path("", include("attendance.urls")),
     path("", include("monitoring.urls")),
     path("", include("safeguarding.urls")),
+    path("", include("qa_framework.urls")),
     path("", include("api.urls_tokens")),
 ]
 
