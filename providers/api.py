@@ -27,7 +27,7 @@ from .models import ListingStatus, ProviderListing
 from .rules import PupilCounts, RegistrationAssessment
 
 __all__ = [
-    "ListingStatus", "PupilCounts", "full_time_hours", "RegistrationAssessment", "RegistrationFigures", "commissioning_schools",
+    "ListingStatus", "PupilCounts", "compliance_summary", "full_time_hours", "offers_for", "profile_for", "RegistrationAssessment", "RegistrationFigures", "commissioning_schools",
     "listing_status", "provider_is_registered", "providers_for_referral", "register_commissioning_schools",
     "register_counted_pupils", "registration_figures", "suitability_signoff_current", "suspended_by_la",
 ]
@@ -64,6 +64,10 @@ def commissioning_schools(*, provider: Organisation):
 listing_status = selectors.listing_status
 suitability_signoff_current = selectors.suitability_signoff_current
 provider_is_registered = selectors.provider_is_registered
+# The pack as the caller's scope reads it (an LA: the providers it lists): QA visits pre-fill from these.
+compliance_summary = selectors.compliance_summary
+profile_for = selectors.profile_for
+offers_for = selectors.offers_for
 
 
 def suspended_by_la(*, local_authority_id: int | None, provider: Organisation) -> bool:

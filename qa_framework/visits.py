@@ -1,0 +1,232 @@
+"""Writes (and the reads they need) for QA visits: schedule → start → save (any part, any number of
+times) → complete with an outcome (issue 13 items 2 and 3). Signing is qa_framework's signing
+service's; after completion nothing here changes a visit.
+
+Every function runs in the visiting organisation's scope (an LA's pages), is one transaction (a
+refused save writes nothing) and appends to the audit log as the other services do.
+
+* `qa_visit_schedule` — a visit to a provider the LA lists, on the latest published version of the
+  chosen framework (the visit keeps that version).
+* `qa_visit_start` — scheduled → in progress: a blank judgement row per standard and a comment row
+  per theme, the first page and evidence suggestions pre-filled from what the service knows
+  (qa_framework.prefill).
+* `qa_visit_save` — the autosave: any subset of the first page, judgements (level and/or evidence)
+  and theme comments. Only while in progress.
+* `qa_visit_complete` — every standard judged (else a refusal naming each one missing) → completed,
+  with the suggested outcome (qa_framework.rules) stored and the outcome chosen (another outcome
+  than the suggestion needs a reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apcommission.errors import Refusal
+from providers import api as providers_api
+from tenancy.models import AuditAction
+from tenancy.roles import OrganisationKind
+from tenancy.services import audit_record
+
+from . import rules
+from .models import (
+    Framework,
+    FrameworkVersion,
+    Judgement,
+    Outcome,
+    QAVisit,
+    Standard,
+    Theme,
+    ThemeComment,
+    VersionState,
+    VisitState,
+)
+from .prefill import Prefill, provider_prefill
+
+OVERVIEW_FIELDS = Prefill.FIELDS
+FIRST_PAGE_MAX = {"dsl": 200}
+
+
+class VisitLocked(Refusal):
+    """The visit is not in progress: completed and signed visits never change."""
+
+
+def _audit(visit: QAVisit, *, by, organisation, action: str, detail: str) -> None:
+    audit_record(organisation=organisation, user=by, action=action, obj=visit, detail=detail)
+
+
+# --- Reads the services and pages share ---------------------------------------------------
+
+def latest_published(framework: Framework) -> FrameworkVersion | None:
+    return (FrameworkVersion.objects.filter(framework=framework, state=VersionState.PUBLISHED)
+            .order_by("-number").first())
+
+
+def visit_themes(visit: QAVisit) -> list[Theme]:
+    return list(Theme.objects.filter(version_id=visit.version_id).order_by("number"))
+
+
+def visit_standards(visit: QAVisit) -> list[Standard]:
+    return list(Standard.objects.filter(theme__version_id=visit.version_id).select_related("theme")
+                .order_by("theme__number", "position"))
+
+
+def _facts(visit: QAVisit) -> list[rules.JudgementFact]:
+    rows = (Judgement.objects.filter(visit=visit).order_by("standard__theme__number", "standard__position")
+            .values_list("standard__code", "level", "standard__theme__title"))
+    return [rules.JudgementFact(code=code, level=level, safeguarding=rules.is_safeguarding_theme(title))
+            for code, level, title in rows]
+
+
+def missing_judgements(visit: QAVisit) -> list[str]:
+    """Codes of the standards not yet judged, in order."""
+    return [fact.code for fact in _facts(visit) if not fact.level]
+
+
+def outcome_suggestion(visit: QAVisit) -> str:
+    """The suggested outcome of a visit whose every standard is judged ("" while any is not)."""
+    facts = _facts(visit)
+    if not facts or any(not f.level for f in facts):
+        return ""
+    return rules.suggest_outcome(facts, visit.version.scale)
+
+
+# --- Schedule and start ------------------------------------------------------------------
+
+def qa_visit_schedule(*, owner, provider, framework: Framework, scheduled_for: dt.date, owner_representative,
+                      provider_representative: str = "", by, now: dt.datetime) -> QAVisit:
+    """Schedule a visit by `owner` (an LA) to a provider it lists, on the framework's latest
+    published version."""
+    if owner.kind != OrganisationKind.LOCAL_AUTHORITY:
+        raise Refusal("QA visits to providers are run by a local authority")
+    if provider.kind != OrganisationKind.PROVIDER or providers_api.listing_status(provider, owner) is None:
+        raise ValidationError({"provider": "Choose a provider your local authority lists in its directory"})
+    version = latest_published(framework)
+    if version is None:
+        raise ValidationError({"framework": "Choose a framework with a published version"})
+    with transaction.atomic():
+        visit = QAVisit.objects.create(
+            owner=owner, provider=provider, version=version, scheduled_for=scheduled_for,
+            owner_representative=owner_representative, provider_representative=provider_representative,
+            created_by=by, created_at=now, updated_at=now)
+        _audit(visit, by=by, organisation=owner, action=AuditAction.CREATE,
+               detail=f"QA visit scheduled ({version})")
+    return visit
+
+
+def qa_visit_start(*, visit: QAVisit, by, organisation, now: dt.datetime) -> QAVisit:
+    """Scheduled → in progress: judgement and comment rows for the version, pre-filled."""
+    with transaction.atomic():
+        visit = QAVisit.objects.select_for_update().get(pk=visit.pk)
+        if visit.state != VisitState.SCHEDULED:
+            raise Refusal("This visit has already started")
+        prefill = provider_prefill(owner=visit.owner, provider=visit.provider, now=now)
+        for name in OVERVIEW_FIELDS:
+            if not getattr(visit, name):
+                setattr(visit, name, getattr(prefill, name))
+        Judgement.objects.bulk_create(
+            Judgement(visit=visit, standard=standard, evidence=prefill.evidence.get(standard.code, ""))
+            for standard in visit_standards(visit))
+        ThemeComment.objects.bulk_create(ThemeComment(visit=visit, theme=theme) for theme in visit_themes(visit))
+        visit.state, visit.started_at, visit.updated_at = VisitState.IN_PROGRESS, now, now
+        visit.save()
+        _audit(visit, by=by, organisation=organisation, action=AuditAction.CHANGE, detail="QA visit started")
+    return visit
+
+
+# --- Save (autosave) ---------------------------------------------------------------------
+
+def _check_values(visit: QAVisit, overview: dict, judgements: dict, comments: dict,
+                  standards: dict[int, Standard], themes: set[int]) -> None:
+    errors: dict[str, list[str]] = {}
+    scale = set(rules.scale_codes(visit.version.scale))
+    unknown = [name for name in overview if name not in OVERVIEW_FIELDS]
+    if unknown:
+        raise ValueError(f"Not a field of the first page: {', '.join(unknown)}")
+    for name, limit in FIRST_PAGE_MAX.items():
+        if len(overview.get(name) or "") > limit:
+            errors.setdefault(name, []).append(f"Enter no more than {limit} characters")
+    for standard_id, value in judgements.items():
+        standard = standards.get(int(standard_id))
+        if standard is None:
+            raise Refusal("A judgement is for a standard of another framework version")
+        level = value.get("level")
+        if level not in (None, "") and level not in scale:
+            errors.setdefault(f"level_{standard.pk}", []).append(f"Choose a judgement for standard {standard.code}")
+    if any(int(theme_id) not in themes for theme_id in comments):
+        raise Refusal("A comment is for a theme of another framework version")
+    if errors:
+        raise ValidationError(errors)
+
+
+def qa_visit_save(*, visit: QAVisit, by, organisation, now: dt.datetime, overview: dict | None = None,
+                  judgements: dict | None = None, comments: dict | None = None) -> QAVisit:
+    """Save any part of an in-progress visit: `overview` {field: text} of the first page,
+    `judgements` {standard id: {"level": code or "", "evidence": text}} (either key may be left out),
+    `comments` {theme id: text}. All or nothing."""
+    overview, judgements, comments = overview or {}, judgements or {}, comments or {}
+    with transaction.atomic():
+        visit = QAVisit.objects.select_for_update().select_related("version").get(pk=visit.pk)
+        if visit.state != VisitState.IN_PROGRESS:
+            raise VisitLocked("Only a visit in progress can be changed: start it first"
+                              if visit.state == VisitState.SCHEDULED
+                              else "This visit is completed and cannot be changed")
+        standards = {s.pk: s for s in visit_standards(visit)}
+        _check_values(visit, overview, judgements, comments, standards, {t.pk for t in visit_themes(visit)})
+        for name, value in overview.items():
+            setattr(visit, name, value or "")
+        rows = {row.standard_id: row for row in Judgement.objects.filter(visit=visit,
+                                                                         standard_id__in=[int(k) for k in judgements])}
+        changed = []
+        for standard_id, value in judgements.items():
+            row = rows.get(int(standard_id)) or Judgement(visit=visit, standard_id=int(standard_id))
+            if "level" in value:
+                row.level = value["level"] or ""
+            if "evidence" in value:
+                row.evidence = value["evidence"] or ""
+            if row.pk is None:
+                row.save()
+            else:
+                changed.append(row)
+        Judgement.objects.bulk_update(changed, ["level", "evidence"])
+        for theme_id, text in comments.items():
+            ThemeComment.objects.update_or_create(visit=visit, theme_id=int(theme_id),
+                                                  defaults={"comment": text or ""})
+        visit.updated_at = now
+        visit.save()
+        _audit(visit, by=by, organisation=organisation, action=AuditAction.CHANGE, detail="QA visit saved")
+    return visit
+
+
+# --- Complete ----------------------------------------------------------------------------
+
+def qa_visit_complete(*, visit: QAVisit, outcome: str, outcome_reason: str = "", by, organisation,
+                      now: dt.datetime) -> QAVisit:
+    """In progress → completed: every standard judged; the suggestion stored; the outcome chosen
+    (another than the suggestion only with a reason). The provider reads it from now on."""
+    with transaction.atomic():
+        visit = QAVisit.objects.select_for_update().select_related("version").get(pk=visit.pk)
+        if visit.state != VisitState.IN_PROGRESS:
+            raise VisitLocked("Only a visit in progress can be completed")
+        missing = missing_judgements(visit)
+        if missing:
+            refusal = Refusal(f"Judge every standard before you complete the visit: {', '.join(missing)} "
+                              f"{'is' if len(missing) == 1 else 'are'} not judged yet")
+            refusal.problems = [f"Judge standard {code}" for code in missing]
+            raise refusal
+        suggested = outcome_suggestion(visit)
+        if outcome not in Outcome.values:
+            raise ValidationError({"outcome": "Select the outcome of the visit"})
+        reason = (outcome_reason or "").strip()
+        if rules.outcome_needs_reason(chosen=outcome, suggested=suggested) and not reason:
+            raise ValidationError({"outcome_reason": "Enter why the outcome differs from the suggested outcome"})
+        visit.suggested_outcome, visit.outcome = suggested, outcome
+        visit.outcome_reason = reason if outcome != suggested else ""
+        visit.state, visit.completed_at, visit.updated_at = VisitState.COMPLETED, now, now
+        visit.save()
+        _audit(visit, by=by, organisation=organisation, action=AuditAction.CHANGE,
+               detail=f"QA visit completed: {visit.get_outcome_display()}"
+                      + (" (differs from the suggestion)" if outcome != suggested else ""))
+    return visit
