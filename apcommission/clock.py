@@ -6,6 +6,7 @@ Rules should accept `now` as an argument; entry points (views, tasks, commands) 
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 from contextvars import ContextVar
@@ -46,6 +47,13 @@ def today() -> dt.date:
 def london(date: dt.date, time: dt.time) -> dt.datetime:
     """An aware instant for a wall-clock time in England on a date (BST changes handled)."""
     return dt.datetime.combine(date, time, tzinfo=LONDON)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day `months` later (clamped to the month's end: 31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @contextlib.contextmanager

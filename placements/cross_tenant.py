@@ -42,7 +42,8 @@ def provider_is_registered(*, provider) -> bool:
 
 
 def suspended_for(*, school, provider) -> bool:
-    """Has the school's LA suspended the provider ("schools should not commission new places")?"""
+    """Does the school's LA refuse new places at the provider ("schools should not commission new
+    places": suspended, not approved, withdrawn or lapsed)?"""
     with scopes_disabled():
         return providers_api.suspended_by_la(local_authority_id=school.local_authority_id, provider=provider)
 

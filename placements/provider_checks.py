@@ -65,11 +65,16 @@ def suspended_for(*, school, provider) -> bool:
     return cross_tenant.suspended_for(school=school, provider=provider)
 
 
-SUSPENDED_MESSAGE = ("{provider} has been suspended by {la}: schools should not commission new places there. "
-                     "Choose another provider.")
-
-
 def suspended_problem(*, school, provider) -> str:
-    if not suspended_for(school=school, provider=provider):
-        return ""
-    return SUSPENDED_MESSAGE.format(provider=provider.name, la=school.local_authority.name)
+    """Why the school's LA refuses new places at the provider ("" when it does not): suspended,
+    not approved, withdrawn, or approval lapsed (providers.api.commissioning_check). Read in the
+    caller's scope: the school and the provider both see the LA's listing of the provider."""
+    check = providers_api.commissioning_check(school=school, provider=provider)
+    return check.message if check.refused else ""
+
+
+def commissioning_warning(*, school, provider) -> str:
+    """What the school should know first ("" when nothing): the LA approved the provider with
+    conditions, or lists it without having quality assured it yet."""
+    check = providers_api.commissioning_check(school=school, provider=provider)
+    return check.message if check.warned else ""

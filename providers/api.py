@@ -23,13 +23,15 @@ from tenancy.models import Organisation
 from tenancy.roles import OrganisationKind
 
 from . import conf, rules, selectors
-from .models import ListingStatus, ProviderListing
+from .models import REFUSED_STATUSES, WARNED_STATUSES, ListingStatus, ProviderListing
 from .rules import PupilCounts, RegistrationAssessment
 
 __all__ = [
     "ListingStatus", "PupilCounts", "compliance_summary", "full_time_hours", "offers_for", "profile_for", "RegistrationAssessment", "RegistrationFigures", "commissioning_schools",
     "listing_status", "provider_is_registered", "providers_for_referral", "register_commissioning_schools",
     "register_counted_pupils", "registration_figures", "suitability_signoff_current", "suspended_by_la",
+    "CommissioningCheck", "commissioning_check", "listing_status_write", "register_listing_decider",
+    "decide_listing_status", "register_approval_history", "approval_history",
 ]
 
 # --- Sources other apps register (providers must not import them) --------------------------
@@ -71,26 +73,128 @@ offers_for = selectors.offers_for
 
 
 def suspended_by_la(*, local_authority_id: int | None, provider: Organisation) -> bool:
-    """Has this LA suspended the provider ("schools should not commission new places")?"""
+    """Does this LA refuse new places at the provider (suspended, not approved, withdrawn or its
+    approval lapsed: see `commissioning_check`)?"""
     if not local_authority_id:
         return False
     return ProviderListing.objects.filter(local_authority_id=local_authority_id, provider=provider,
-                                          status=ListingStatus.SUSPENDED).exists()
+                                          status__in=REFUSED_STATUSES).exists()
+
+
+# --- Where schools act: may a school commission new places at a provider? -------------------
+
+_REFUSAL_WHY = {
+    ListingStatus.SUSPENDED: "has suspended {provider}",
+    ListingStatus.NOT_APPROVED: "has not approved {provider} after its quality assurance visit",
+    ListingStatus.WITHDRAWN: "has withdrawn {provider} from its approved list",
+    ListingStatus.LAPSED: "let {provider}'s approval lapse: its quality assurance visit is overdue",
+}
+_WARNING_WHY = {
+    ListingStatus.CONDITIONS: ("{la} has approved {provider} with conditions: it agreed improvements at its "
+                               "last quality assurance visit. Read the LA's decision before you commission places."),
+    ListingStatus.LISTED: ("{la} lists {provider} but has not quality assured it yet. Check its due-diligence "
+                           "pack carefully before you commission places."),
+}
+
+
+@dataclass(frozen=True)
+class CommissioningCheck:
+    """What a school's LA says about new places at a provider.
+
+    * refused — suspended, not approved, withdrawn, or approval lapsed: no new referral, no new SLA
+      (places that already exist go on: amendments and endings stay possible);
+    * warned — approved with conditions, or listed but not yet quality assured: allowed, and the
+      school is told why it should look twice;
+    * neither — approved, or a provider the LA does not list (the school's own due diligence).
+    """
+
+    status: str | None
+    refused: bool = False
+    message: str = ""
+
+    @property
+    def warned(self) -> bool:
+        return bool(self.message) and not self.refused
+
+
+def commissioning_check(*, school: Organisation, provider: Organisation, doing: str = "") -> CommissioningCheck:
+    """Read the school's LA's status for `provider` (the caller chooses the scope: a school's own,
+    or none in cross-tenant modules). `doing` ("start a new SLA with it") ends a refusal."""
+    la = school.local_authority if school.local_authority_id else None
+    if la is None:
+        return CommissioningCheck(status=None)
+    status = (ProviderListing.objects.filter(provider=provider, local_authority_id=la.pk)
+              .values_list("status", flat=True).first())
+    names = {"la": la.name, "provider": provider.name}
+    if status in REFUSED_STATUSES:
+        message = (f"{la.name} {_REFUSAL_WHY[status].format(**names)} in its directory, so schools should not "
+                   "commission new places there.")
+        if doing:
+            message += f" You cannot {doing}. Existing SLAs stay in force and can still be amended or ended."
+        else:
+            message += " Choose another provider."
+        return CommissioningCheck(status=status, refused=True, message=message)
+    if status in WARNED_STATUSES:
+        return CommissioningCheck(status=status, message=_WARNING_WHY[status].format(**names))
+    return CommissioningCheck(status=status)
+
+
+# --- The approved list: qa_framework decides, providers keeps the current value -------------
+
+ListingDecider = Callable[..., object]  # (local_authority=, provider=, status=, reason=, by=, now=) -> decision
+HistorySource = Callable[..., list]  # (provider=, viewer=) -> rows of the LA's decisions the viewer may read
+_listing_decider: list[ListingDecider] = []
+_approval_history: list[HistorySource] = []
+
+
+def register_listing_decider(decider: ListingDecider) -> None:
+    """qa_framework registers its decision service: an LA's change of a listing's status (approve,
+    suspend...) is recorded as an approval decision, which then writes the status here."""
+    _listing_decider[:] = [decider]
+
+
+def decide_listing_status(*, local_authority: Organisation, provider: Organisation, status: str, reason: str,
+                          by, now: dt.datetime):
+    if not _listing_decider:
+        raise RuntimeError("no approval decision service is registered (qa_framework)")
+    return _listing_decider[0](local_authority=local_authority, provider=provider, status=status, reason=reason,
+                               by=by, now=now)
+
+
+def register_approval_history(source: HistorySource) -> None:
+    """qa_framework registers how the directory page reads a provider's decisions."""
+    _approval_history[:] = [source]
+
+
+def approval_history(*, provider: Organisation, viewer) -> list:
+    return _approval_history[0](provider=provider, viewer=viewer) if _approval_history else []
+
+
+def listing_status_write(*, local_authority: Organisation, provider: Organisation, status: str, by,
+                         now: dt.datetime) -> ProviderListing:
+    """Set the listing's current status (listing the provider if the LA had not). Called only by
+    the approval decision service (qa_framework.approval), inside its transaction."""
+    from . import services
+
+    return services.listing_status_store(local_authority=local_authority, provider=provider, status=status,
+                                         by=by, now=now)
 
 
 def providers_for_referral(school: Organisation):
-    """Providers a school may refer to: those its LA lists first (approved, then listed), then
-    active providers its LA does not list. Providers its LA has suspended are left out.
+    """Providers a school may refer to: those its LA lists first (approved, approved with
+    conditions, then listed and not yet quality assured), then active providers its LA does not
+    list. Providers its LA refuses (suspended, not approved, withdrawn, lapsed) are left out.
 
     Runs in the school's scope: the scoping layer shows a school its own LA's listings only."""
     status = Subquery(ProviderListing.objects.filter(provider=OuterRef("pk")).values("status")[:1])
     return (
         Organisation.objects.filter(kind=OrganisationKind.PROVIDER, is_active=True)
         .annotate(la_listing=status)
-        .filter(Q(la_listing__isnull=True) | ~Q(la_listing=ListingStatus.SUSPENDED))
+        .filter(Q(la_listing__isnull=True) | ~Q(la_listing__in=REFUSED_STATUSES))
         .annotate(la_order=Case(When(la_listing=ListingStatus.APPROVED, then=Value(0)),
-                                When(la_listing=ListingStatus.LISTED, then=Value(1)),
-                                default=Value(2), output_field=IntegerField()))
+                                When(la_listing=ListingStatus.CONDITIONS, then=Value(1)),
+                                When(la_listing=ListingStatus.LISTED, then=Value(2)),
+                                default=Value(3), output_field=IntegerField()))
         .order_by("la_order", "name")
     )
 

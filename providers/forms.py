@@ -507,15 +507,28 @@ class ProviderCreateForm(Form):
 
 
 class ListingStatusForm(Form):
+    """The LA's decision by hand (recorded in the approved list's history; a QA visit's outcome is
+    decided when both sides sign the visit)."""
+
     status = forms.ChoiceField(label="Status in your directory", widget=forms.RadioSelect, choices=[
-        (ListingStatus.LISTED, "Listed — in the directory, not yet approved"),
         (ListingStatus.APPROVED, "Approved — meets the local authority's standards"),
         (ListingStatus.SUSPENDED, "Suspended — schools should not commission new places"),
+        (ListingStatus.NOT_APPROVED, "Not approved — may reapply"),
+        (ListingStatus.WITHDRAWN, "Withdrawn — not approved and taken off the approved list"),
     ], error_messages={"required": "Select a status"})
+    reason = forms.CharField(label="Reason for the decision", required=False, widget=forms.Textarea,
+                             help_text="Schools in your area read it. Needed unless you approve the provider.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = helper(Field.radios("status", legend_size=Size.MEDIUM), submit="Save status")
+        self.helper = helper(Field.radios("status", legend_size=Size.MEDIUM), textarea(self, "reason"),
+                             submit="Save status")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != ListingStatus.APPROVED and not data.get("reason", "").strip():
+            self.add_error("reason", "Enter the reason for the decision")
+        return data
 
 
 class ProviderInviteForm(Form):

@@ -33,9 +33,26 @@ PROVIDER_ONLY = {"kind": OrganisationKind.PROVIDER}
 
 
 class ListingStatus(models.TextChoices):
+    """The provider's current standing in one LA's directory. "Listed" until the LA's first
+    decision; after that the status of the LA's latest approval decision (qa_framework's approved
+    list: the decisions are the history, this is the current value, written only by the decision
+    service through `providers.api.listing_status_write`)."""
+
     LISTED = "listed", "Listed"
     APPROVED = "approved", "Approved"
+    CONDITIONS = "conditions", "Approved with conditions"
+    NOT_APPROVED = "not_approved", "Not approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
     SUSPENDED = "suspended", "Suspended"
+    LAPSED = "lapsed", "Approval lapsed"
+
+
+# What schools may do with a provider in each status (enforced by placements and slas through
+# providers.api.commissioning_check): refused — no new referral, no new SLA; warned — allowed, with
+# the reason shown.
+REFUSED_STATUSES = (ListingStatus.SUSPENDED, ListingStatus.NOT_APPROVED, ListingStatus.WITHDRAWN,
+                    ListingStatus.LAPSED)
+WARNED_STATUSES = (ListingStatus.CONDITIONS, ListingStatus.LISTED)
 
 
 class ProviderListing(ScopedModel):

@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from apcommission import clock
 
 from . import conf
 
@@ -136,11 +137,7 @@ def registration_from_counts(
 
 # --- Dates ---------------------------------------------------------------------------------
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later (clamped to the month's end: 31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+add_months = clock.add_months  # same day n months later, clamped (one implementation, in the kernel clock)
 
 
 def dbs_recheck_due(

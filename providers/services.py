@@ -318,15 +318,39 @@ def directory_provider_list(*, local_authority: Organisation, provider: Organisa
     return listing
 
 
+# What an LA officer may decide by hand on the directory page (a QA visit's outcome is decided
+# when the visit is signed): approve, suspend, and the two refusals.
+LA_DECIDABLE_STATUSES = (ListingStatus.APPROVED, ListingStatus.SUSPENDED, ListingStatus.NOT_APPROVED,
+                         ListingStatus.WITHDRAWN)
+
+
 @transaction.atomic
-def listing_status_set(*, listing: ProviderListing, status: str, by, now: dt.datetime) -> ProviderListing:
+def listing_status_set(*, listing: ProviderListing, status: str, by, now: dt.datetime,
+                       reason: str = "") -> ProviderListing:
+    """An LA officer changes a provider's status: recorded as an approval decision (the approved
+    list's history, qa_framework.approval), which writes the listing's current status."""
+    from . import api
+
+    if status not in LA_DECIDABLE_STATUSES:
+        raise ValidationError({"status": "Select a status"})
+    api.decide_listing_status(local_authority=listing.local_authority, provider=listing.provider, status=status,
+                              reason=reason, by=by, now=now)
+    return ProviderListing.objects.get(pk=listing.pk)
+
+
+def listing_status_store(*, local_authority: Organisation, provider: Organisation, status: str, by,
+                         now: dt.datetime) -> ProviderListing:
+    """The one write of ProviderListing.status (through providers.api.listing_status_write, from
+    the approval decision service only)."""
     if status not in ListingStatus.values:
         raise ValidationError({"status": "Select a status"})
-    listing = ProviderListing.objects.select_for_update().get(pk=listing.pk)
-    old = listing.get_status_display()
+    listing, created = (ProviderListing._base_manager.select_for_update()
+                        .get_or_create(local_authority=local_authority, provider=provider,
+                                       defaults={"status": status, "status_changed_at": now, "status_changed_by": by}))
+    old = "not listed" if created else listing.get_status_display()
     listing.status, listing.status_changed_at, listing.status_changed_by = status, now, by
     listing.save(update_fields=["status", "status_changed_at", "status_changed_by"])
-    audit_record(organisation=listing.local_authority, user=by, action=AuditAction.CHANGE, obj=listing,
+    audit_record(organisation=local_authority, user=by, action=AuditAction.CHANGE, obj=listing,
                  detail=f"status {old} → {listing.get_status_display()}")
     return listing
 

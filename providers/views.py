@@ -21,7 +21,7 @@ from tenancy.roles import Capability
 from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request, client_ip
 
-from . import conf, selectors, services
+from . import api, conf, selectors, services
 from .forms import (
     DirectoryFilterForm,
     DocumentUploadForm,
@@ -354,8 +354,10 @@ def directory_provider(request, org, provider_pk):
         "kcsie": selectors.latest_kcsie_confirmation(provider=provider), "today": today,
         "is_school": request.organisation.kind == K.SCHOOL,
         "can_manage": request.membership.can(Capability.MANAGE_DIRECTORY),
+        "approval_history": api.approval_history(provider=provider, viewer=request.membership),
     }
     if context["is_school"]:
+        context["commissioning"] = api.commissioning_check(school=request.organisation, provider=provider)
         draft, signed = selectors.suitability_check_latest(school=request.organisation, provider=provider)
         context.update(draft=draft, signed=signed, signoff_current=selectors.suitability_signoff_current(
             school=request.organisation, provider=provider, on=today))
@@ -417,7 +419,8 @@ def listing_status(request, org, provider_pk):
     listing = _la_listing(provider_pk)
     form = ListingStatusForm(posted(request), initial={"status": listing.status})
     if request.method == "POST" and form.is_valid():
-        services.listing_status_set(listing=listing, status=form.cleaned_data["status"], by=request.user, now=clock.now())
+        services.listing_status_set(listing=listing, status=form.cleaned_data["status"], by=request.user,
+                                    now=clock.now(), reason=form.cleaned_data["reason"])
         messages.success(request, f"{listing.provider.name}: status set to {ListingStatus(form.cleaned_data['status']).label.lower()}.")
         return redirect("providers:directory_provider", org=org, provider_pk=provider_pk)
     return render_form_page(request, form, title=f"Status of {listing.provider.name}", caption="Your provider directory",

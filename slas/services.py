@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import re
 import secrets
@@ -14,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apcommission import pdf
+from apcommission import pdf, signing
 from tenancy.models import AuditAction, Organisation
 from tenancy.roles import OrganisationKind
 from tenancy.scoping import scopes_disabled
@@ -41,7 +39,7 @@ SCHEDULE_FIELDS = [
 ]
 
 
-class SLALocked(ValidationError):
+class SLALocked(signing.SignedDocumentLocked):
     """A signed or terminated SLA cannot change."""
 
 
@@ -54,20 +52,25 @@ def _new_reference(now: dt.datetime) -> str:
 
 
 def refuse_if_provider_suspended(*, school: Organisation, provider: Organisation, doing: str) -> None:
-    """A provider the school's LA has suspended ("schools should not commission new places") gets
+    """A provider the school's LA refuses — suspended, not approved, withdrawn, or its approval
+    lapsed ("schools should not commission new places": providers.api.commissioning_check) — gets
     no new SLA: it cannot be created, sent or signed. Amendments (version 2 onwards) of an SLA
     already in force, and ending one, stay possible: they change or end places that already
-    exist, and the pupils placed there must not lose the agreement that covers them."""
+    exist, and the pupils placed there must not lose the agreement that covers them. Approved with
+    conditions, and listed but not yet quality assured, are warnings (`commissioning_warning`)."""
     from providers import api as providers_api
 
-    if not school.local_authority_id:
-        return
-    if providers_api.listing_status(provider, school.local_authority) == providers_api.ListingStatus.SUSPENDED:
-        raise ValidationError(
-            f"{school.local_authority.name} has suspended {provider.name} in its directory, so schools "
-            f"should not commission new places there. You cannot {doing}. Existing SLAs stay in force "
-            "and can still be amended or ended."
-        )
+    check = providers_api.commissioning_check(school=school, provider=provider, doing=doing)
+    if check.refused:
+        raise ValidationError(check.message)
+
+
+def commissioning_warning(*, school: Organisation, provider: Organisation) -> str:
+    """What the school should know before commissioning from `provider` ("" when nothing)."""
+    from providers import api as providers_api
+
+    check = providers_api.commissioning_check(school=school, provider=provider)
+    return check.message if check.warned else ""
 
 
 @transaction.atomic
@@ -159,8 +162,7 @@ def canonical_content(sla: ServiceLevelAgreement) -> dict:
 
 
 def content_hash(sla: ServiceLevelAgreement) -> str:
-    blob = json.dumps(canonical_content(sla), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return signing.content_hash(canonical_content(sla))
 
 
 # The only names clause text may use; each `{name}` is replaced by the SLA's number.
@@ -220,14 +222,14 @@ def sla_sign(*, sla: ServiceLevelAgreement, membership, typed_name: str, positio
         refuse_if_provider_suspended(school=sla.school, provider=sla.provider, doing="sign a new SLA with it")
     if sla.signatures.filter(voided_at__isnull=True, party=party).exists():
         raise ValidationError("Your organisation has already signed this SLA.")
-    current = content_hash(sla)
-    if current != sla.content_hash:
-        raise ValidationError("The SLA changed after it was sent. It must be sent again.")
-    if typed_name.strip().casefold() != membership.user.full_name.strip().casefold():
-        raise ValidationError({"typed_name": f"Type your full name exactly as on your account: {membership.user.full_name}"})
+    # The hash was fixed when the SLA was sent (never empty here): a change since is refused.
+    facts = signing.prepare_signature(
+        document=canonical_content(sla), fixed_hash=sla.content_hash or "-", user=membership.user,
+        typed_name=typed_name, position=position, now=now,
+        changed_message="The SLA changed after it was sent. It must be sent again.")
     signature = SLASignature.objects.create(
-        sla=sla, party=party, organisation=org, user=membership.user, typed_name=typed_name.strip(),
-        position=position.strip(), signed_at=now, ip_address=ip_address, content_hash=current,
+        sla=sla, party=party, organisation=org, user=facts.user, typed_name=facts.typed_name,
+        position=facts.position, signed_at=facts.signed_at, ip_address=ip_address, content_hash=facts.content_hash,
     )
     parties = set(sla.signatures.filter(voided_at__isnull=True).values_list("party", flat=True))
     if parties == {Party.SCHOOL, Party.PROVIDER}:

@@ -72,6 +72,9 @@ def sla_create_view(request, org):
             sla = services.sla_create(school=request.organisation, provider=form.cleaned_data["provider"],
                                       created_by=request.user, now=clock.now(), template=form.chosen_template())
             messages.success(request, f"Draft SLA {sla.reference} created. Complete the schedule, then send it.")
+            warning = services.commissioning_warning(school=request.organisation, provider=sla.provider)
+            if warning:
+                messages.warning(request, warning)
             return redirect("slas:schedule", org=org, pk=sla.pk)
     return render_form_page(request, form, title="Draft a service level agreement",
                             back_url=reverse("slas:list", kwargs={"org": org}), back_label="Back to SLAs",

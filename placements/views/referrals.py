@@ -44,6 +44,9 @@ def referral_start(request, org):
                 school=request.organisation, pupil=form.cleaned_data["pupil"], provider=form.cleaned_data["provider"],
                 registration_code=form.cleaned_data["registration_code"], by=request.user, now=clock.now(),
                 dual_school_name=form.cleaned_data["dual_school_name"], dual_school_urn=form.cleaned_data["dual_school_urn"])
+            warning = provider_checks.commissioning_warning(school=request.organisation, provider=placement.provider)
+            if warning:
+                messages.warning(request, warning)
             return redirect("placements:referral_step", org=org, pk=placement.pk, step=STEP_SLUGS[0])
     return render_form_page(request, form, title="Refer a pupil to alternative provision",
                             back_url=reverse("placements:placement_list", kwargs={"org": org}), caption=request.organisation.name,

@@ -94,7 +94,7 @@ def test_a_suspended_provider_cannot_be_referred_to(world, login, client):
             services.referral_start(school=school, pupil=world.pupils["a"], provider=provider,
                                     registration_code="B", by=None, now=NOW)
         except ValidationError as exc:
-            assert "suspended by LA A" in " ".join(exc.messages)
+            assert "LA A has suspended Provider A" in " ".join(exc.messages)
         else:
             raise AssertionError("a referral to a suspended provider was started")
         assert list(Placement.objects.values_list("pk", flat=True)) == [draft.pk]  # only the earlier draft

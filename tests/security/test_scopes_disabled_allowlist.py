@@ -48,6 +48,8 @@ ALLOWED: dict[tuple[str, str], str] = {
                                               "whose scope the request then runs in",
     ("accounts/services.py", "invitation_accept"): "using an invitation: locks the invitation row found by its token",
     ("slas/selectors.py", "sla_by_pdf_hash"): "public /verify/: the holder of the PDF proves possession; returns that SLA only",
+    ("qa_framework/approval.py", "_tell_commissioning_schools"): "an LA refuses a provider: which of its schools "
+                                                                 "have placements there, to notify them (no pupil)",
 }
 
 # On the request path: a member's page reads across tenants. Only explicit cross-tenant modules
