@@ -10,3 +10,9 @@ class MonitoringConfig(AppConfig):
         from .ladders import register_ladders
 
         register_ladders()
+
+        from .review_ladder import register_review_ladder
+        from .review_timeline import register_review_timeline
+
+        register_review_ladder()
+        register_review_timeline()

@@ -11,6 +11,7 @@ from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
 from . import selectors
+from .review_dashboard import review_attention
 from .views import OVERDUE_LABEL
 
 ATTENTION_ITEMS = 5
@@ -37,6 +38,7 @@ class VisitsPanel(Panel):
             if url:
                 attention.append(Attention(f"Visit {row.label.text} at {row.placement.provider.name}", url,
                                            hint="Half-termly visit overdue", overdue=True))
+        attention.extend(review_attention(viewer))  # review meetings due or overdue (monitoring/review_dashboard.py)
         return PanelResult(title="Visits", attention=attention,
                            figures=figure(viewer, OVERDUE_LABEL, count, "monitoring:visit_list", query=query))
 

@@ -38,18 +38,22 @@ class WindowFacts:
     owner_id: int | None
 
 
+def owner_ids(placements) -> dict[int, int | None]:
+    """Placement pk -> its visit owner's user id (the named owner, else the agreement's school lead;
+    None with neither) for placements loaded with their current agreement: one query (sweep, no scope)."""
+    placements = list(placements)
+    named = dict(VisitPlan._base_manager.filter(placement_id__in=[p.pk for p in placements], owner__isnull=False)
+                 .values_list("placement_id", "owner_id"))
+    return {p.pk: named.get(p.pk) or (p.current_agreement.school_lead_id if p.current_agreement is not None else None)
+            for p in placements}
+
+
 def load_windows(ids: list[int]) -> Mapping[int, WindowFacts]:
     """The batch's windows with placement, agreement, provider and visit owner: two queries."""
     windows = (VisitWindow._base_manager.select_related("placement", "placement__current_agreement", "provider")
                .in_bulk(ids))
-    owners = dict(VisitPlan._base_manager.filter(placement_id__in=[w.placement_id for w in windows.values()],
-                                                 owner__isnull=False).values_list("placement_id", "owner_id"))
-    facts = {}
-    for pk, window in windows.items():
-        agreement = window.placement.current_agreement
-        owner = owners.get(window.placement_id) or (agreement.school_lead_id if agreement is not None else None)
-        facts[pk] = WindowFacts(window, owner)
-    return facts
+    owners = owner_ids(w.placement for w in windows.values())
+    return {pk: WindowFacts(window, owners[window.placement_id]) for pk, window in windows.items()}
 
 
 def _needed(ctx: StepContext) -> bool:

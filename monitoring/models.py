@@ -139,3 +139,12 @@ class VisitAction(ScopedModel):
                           trust=Q(visit__school__trust=organisation),
                           provider=Q(visit__provider=organisation, visit__state=VisitState.SUBMITTED,
                                      side=ActionSide.PROVIDER))
+
+
+from .review_models import (  # noqa: E402, F401  (review meetings: their own module, found through this one)
+    InviteMethod,
+    ReviewMeeting,
+    ReviewState,
+    TargetOutcome,
+    TargetReview,
+)

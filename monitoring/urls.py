@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "monitoring"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("visits/<int:pk>/record.pdf", views.visit_pdf, name="visit_pdf"),
     path("visits/<int:pk>/actions/new/", views.visit_action_add, name="visit_action_add"),
     path("visit-actions/<int:pk>/done/", views.visit_action_done, name="visit_action_done"),
+    path("placements/<int:pk>/reviews/new/", review_views.review_create, name="review_create"),
+    path("reviews/<int:pk>/", review_views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/edit/", review_views.review_edit, name="review_edit"),
+    path("reviews/<int:pk>/record.pdf", review_views.review_pdf, name="review_pdf"),
 ]

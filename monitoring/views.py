@@ -48,6 +48,15 @@ def _visit(pk) -> Visit:
         raise Http404("No such visit") from None
 
 
+def review_context(placement: Placement) -> dict:
+    """The placement's review meetings for its monitoring page (monitoring/review_views.py)."""
+    from . import review_selectors
+
+    reviews = review_selectors.placement_reviews(placement)
+    return {"reviews": reviews, "review_draft": any(not r.submitted for r in reviews),
+            "next_review": review_selectors.next_review(placement)}
+
+
 def _monitoring_url(request, placement_pk) -> str:
     return reverse("monitoring:placement_monitoring", kwargs={"org": request.organisation.slug, "pk": placement_pk})
 
@@ -67,6 +76,7 @@ def placement_monitoring(request, org, pk):
         "owner": selectors.visit_owner(placement) if school_side else None,
         "visits": visits, "school_side": school_side,
         "can_record": membership.can(C.RECORD_VISITS) and request.organisation.kind == K.SCHOOL,
+        **review_context(placement),
     })
 
 

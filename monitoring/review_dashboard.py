@@ -1,0 +1,29 @@
+"""Review meetings on the monitoring dashboard panel (monitoring/dashboard.py VisitsPanel): each
+placement whose next review meeting is due within a week or overdue, as a thing to do (one query for
+the first few)."""
+
+from __future__ import annotations
+
+from apcommission.dashboards import Attention, Viewer
+from placements import selectors as placement_selectors
+
+from . import review_selectors
+
+ATTENTION_ITEMS = 5
+
+
+def review_attention(viewer: Viewer) -> list[Attention]:
+    first = list(review_selectors.reviews_due(today=viewer.today)[:ATTENTION_ITEMS])
+    items = []
+    for meeting in first:
+        placement = meeting.placement
+        url = viewer.link("monitoring:placement_monitoring", pk=placement.pk)
+        if not url:
+            continue
+        label = placement_selectors.list_label(placement, viewer.membership)
+        overdue = meeting.next_review_on < viewer.today
+        items.append(Attention(f"Review meeting for {label.text} at {placement.provider.name}", url + "#reviews",
+                               hint=(f"Review meeting overdue since {meeting.next_review_on:%-d %B %Y}" if overdue
+                                     else f"Review meeting due {meeting.next_review_on:%-d %B %Y}"),
+                               overdue=overdue))
+    return items

@@ -1,0 +1,42 @@
+"""Review meetings on the placement's timeline (monitoring.timeline, issue 12 item 8): each meeting the
+reader's organisation sees (a provider: submitted ones only, by scope), and the next review date the
+last one set, due or overdue. Two queries, whatever the number of meetings."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apcommission import clock
+from placements.models import IN_AP_STATES
+from tenancy.roles import Capability as C
+from tenancy.roles import OrganisationKind as K
+
+from .review_models import ReviewMeeting, ReviewState
+from .timeline import TimelineEntry, register_source
+
+
+def review_entries(placement, membership) -> list[TimelineEntry]:
+    if membership is None or not membership.can(C.VIEW_PUPILS) or membership.organisation.kind not in (
+            K.SCHOOL, K.TRUST, K.PROVIDER):
+        return []
+    org = membership.organisation.slug
+    meetings = list(ReviewMeeting.objects.filter(placement=placement).order_by("-submitted_at", "-pk"))
+    entries = []
+    for meeting in meetings:
+        url = reverse("monitoring:review_detail", kwargs={"org": org, "pk": meeting.pk})
+        if meeting.submitted:
+            entries.append(TimelineEntry(at=meeting.held_on or meeting.submitted_at, kind="review",
+                                         title="Review meeting", state="Held", colour="green", url=url))
+        else:
+            entries.append(TimelineEntry(at=meeting.updated_at, kind="review", title="Review meeting",
+                                         state="Draft", colour="grey", url=url))
+    last = next((m for m in meetings if m.state == ReviewState.SUBMITTED), None)
+    if last is not None and last.next_review_on is not None and placement.state in IN_AP_STATES:
+        overdue = last.next_review_on < clock.today()
+        entries.append(TimelineEntry(at=last.next_review_on, kind="review", title="Next review meeting",
+                                     state="Overdue" if overdue else "Due", colour="red" if overdue else "blue"))
+    return entries
+
+
+def register_review_timeline() -> None:
+    register_source("review", review_entries)
