@@ -2,7 +2,8 @@
 it needs a visit, its place on the overdue-visit ladder); Hillside's pastoral lead owns the visits to
 Amelia Wright at Pathways, who has no visit this half term (due, then overdue on the window's last
 school day); Jayden Clarke at Forge Skills has a submitted visit record with actions for both
-sides. Idempotent."""
+sides, and a review meeting held whose next one is due within the week (monitoring/review_demo.py).
+Idempotent."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tenancy.scoping import scope
 
 from . import services
 from .models import Visit
+from .review_demo import load_review_demo
 
 
 def _placement(school, first: str, last: str) -> Placement | None:
@@ -52,3 +54,5 @@ def load_monitoring_demo(orgs: dict, users: dict, now: dt.datetime) -> None:
                                       description="Share the unit 2 assessment plan with the school.",
                                       owner_name="Centre manager", due_on=visited_on + dt.timedelta(days=14), by=lead,
                                       organisation=school)
+    if jayden is not None:
+        load_review_demo(school, jayden, lead, now)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from escalation.models import Escalation
-from monitoring.models import Visit, VisitPlan, VisitWindow
+from monitoring.models import ReviewMeeting, Visit, VisitPlan, VisitWindow
 from tenancy.scoping import scopes_disabled
 from tests.dashboards.conftest import demo, demo_db  # noqa: F401 (fixtures)
 
@@ -29,3 +29,10 @@ def test_the_demo_has_a_visit_due_and_a_submitted_visit(client):
                                                                  "pk": jayden.pk})).content.decode()
     assert "Share the unit 2 assessment plan" in page and "Send the revised bus timetable" not in page
     assert "Settled in the workshop" not in page
+    # The demo's review meeting (monitoring/review_demo.py): held, its next one due, the provider reads it.
+    with scopes_disabled():
+        review = ReviewMeeting.objects.get(placement=jayden.placement)
+        assert review.submitted and Escalation.objects.filter(ladder="review_overdue", target_id=review.pk).exists()
+    page = client.get(reverse("monitoring:review_detail", kwargs={"org": jayden.placement.provider.slug,
+                                                                  "pk": review.pk})).content.decode()
+    assert "A good half term" in page and "and on time every day" in page
