@@ -1,0 +1,46 @@
+"""The LA's approved-list panel (issue 13 item 8): providers by approval status, QA visits due and
+overdue. Each figure links to the list it counts (the directory filtered by status; the approved
+list's `?queue=due` / `?queue=overdue`). Three queries whatever the number of providers.
+(Open improvement actions by RAG join this panel from the improvement plan's side.)"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, figure, register
+from providers.models import ListingStatus, ProviderListing
+from tenancy.roles import Capability as C
+from tenancy.roles import OrganisationKind as K
+
+from . import selectors_approval
+
+# providers.dashboard.DirectoryPanel already counts these two.
+SHOWN_BY_THE_DIRECTORY_PANEL = (ListingStatus.LISTED, ListingStatus.SUSPENDED)
+
+
+@register
+class ApprovedListPanel(Panel):
+    key = "qa_approved_list"
+    order = 55
+    kinds = frozenset({K.LOCAL_AUTHORITY})
+    capabilities = frozenset({C.MANAGE_DIRECTORY, C.RUN_QA_VISITS})
+
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        counts = ProviderListing.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in ListingStatus.values})
+        figures = []
+        for status, label in ListingStatus.choices:
+            if counts[status] and status not in SHOWN_BY_THE_DIRECTORY_PANEL:
+                figures += figure(viewer, f"Providers: {label.lower()}", counts[status], "providers:directory",
+                                  query={"status": status})
+        due = selectors_approval.current_decisions(today=viewer.today, queue="due").count()
+        overdue = selectors_approval.current_decisions(today=viewer.today, queue="overdue").count()
+        figures += figure(viewer, "QA visits due within 30 days", due, "qa_framework:approved_list",
+                          query={"queue": "due"})
+        figures += figure(viewer, "QA visits overdue", overdue, "qa_framework:approved_list",
+                          query={"queue": "overdue"})
+        attention = []
+        url = viewer.link("qa_framework:approved_list", query={"queue": "overdue"})
+        if overdue and url:
+            attention.append(Attention(f"Schedule {overdue} overdue QA visit{'s' if overdue != 1 else ''}", url,
+                                       "Approval lapses 30 days after the due date", True))
+        return PanelResult(title="Approved list", attention=attention, figures=figures)
