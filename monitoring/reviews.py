@@ -9,7 +9,7 @@
 
 Each row points at where its wording came from (`agreement_target`, or `previous`: the row of the
 meeting before), so a target's history — who reviewed it, when, the old wording and the new — is
-the chain of rows (`target_history`). Only one draft meeting per placement exists at a time (a
+the chain of rows (monitoring.review_selectors reads it for the record). Only one draft meeting per placement exists at a time (a
 partial unique constraint), so the rows a draft copied are still the current ones when it is
 submitted. A target added to a later agreement version is added at the next meeting by replacing
 or revising; the agreement itself is not reconciled automatically.
@@ -80,20 +80,6 @@ class HistoryStep:
     old: str
     outcome: str
     new: str
-
-
-def target_history(row: TargetReview) -> list[HistoryStep]:
-    """The reviews of one target, oldest first, up to and including `row` (one query per step back;
-    a placement has a handful of meetings)."""
-    steps = []
-    current: TargetReview | None = row
-    while current is not None:
-        meeting = current.meeting
-        steps.append(HistoryStep(meeting.held_on, meeting.submitted_by, meeting.submitted_at, current.wording,
-                                 current.get_outcome_display(), current.new_wording))
-        current = (TargetReview.objects.select_related("meeting__submitted_by").filter(pk=current.previous_id).first()
-                   if current.previous_id else None)
-    return steps[::-1]
 
 
 # --- Meetings -------------------------------------------------------------------------------------
