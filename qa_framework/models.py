@@ -103,8 +103,10 @@ class FrameworkVersion(ScopedModel):
     @classmethod
     def scope_q(cls, organisation):
         shipped = Q(framework__owner__isnull=True)
+        # A school also reads the version of a report its LA shared (QAVisit.scope_q decides which).
+        shared = Q(pk__in=QAVisit._base_manager.filter(QAVisit.scope_q(organisation)).values("version_id"))
         return kind_rules(organisation, local_authority=Q(framework__owner=organisation) | shipped,
-                          school=Q(framework__owner=organisation) | shipped,
+                          school=Q(framework__owner=organisation) | shipped | shared,
                           provider=Q(pk__in=QAVisit._base_manager.filter(
                               provider=organisation, state__in=PROVIDER_SEES).values("version_id")))
 

@@ -20,9 +20,11 @@ refused save writes nothing) and appends to the audit log as the other services 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 
 from apcommission.errors import Refusal
 from providers import api as providers_api
@@ -230,3 +232,107 @@ def qa_visit_complete(*, visit: QAVisit, outcome: str, outcome_reason: str = "",
                detail=f"QA visit completed: {visit.get_outcome_display()}"
                       + (" (differs from the suggestion)" if outcome != suggested else ""))
     return visit
+
+
+# --- Reads for the pages -------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def visit_get(pk) -> QAVisit:
+    """A visit the organisation in scope sees (DoesNotExist otherwise: the page answers 404)."""
+    return QAVisit.objects.select_related("version__framework", "provider", "owner", "owner_representative").get(pk=pk)
+
+
+def visit_list(*, state: str = "", provider=None):
+    """The visits the organisation in scope sees, newest first, optionally of one state or provider."""
+    qs = QAVisit.objects.select_related("provider", "owner", "owner_representative", "version__framework")
+    if state:
+        qs = qs.filter(state=state)
+    if provider is not None:
+        qs = qs.filter(provider=provider)
+    return qs.order_by("-scheduled_for", "-pk")
+
+
+def listed_providers():
+    """Providers the LA in scope lists (its ProviderListing rows), by name."""
+    from providers.models import ProviderListing
+    from tenancy.models import Organisation
+
+    return Organisation.objects.filter(kind=OrganisationKind.PROVIDER,
+                                       pk__in=ProviderListing.objects.values("provider_id")).order_by("name")
+
+
+def qa_staff(owner):
+    """The LA's active members whose role runs QA visits."""
+    from django.contrib.auth import get_user_model
+
+    from tenancy.models import Membership
+    from tenancy.roles import ROLE_KINDS, Capability, role_has
+
+    roles = [role for role in ROLE_KINDS[owner.kind] if role_has(role, Capability.RUN_QA_VISITS)]
+    members = Membership.objects.filter(organisation=owner, is_active=True, role__in=roles).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("full_name", "email")
+
+
+def provider_frameworks():
+    """Provider QA frameworks the organisation in scope reads (shipped and its own) with a published version."""
+    from .models import FrameworkPurpose
+
+    published = FrameworkVersion.objects.filter(state=VersionState.PUBLISHED).values("framework_id")
+    return Framework.objects.filter(purpose=FrameworkPurpose.PROVIDER_QA, pk__in=published).order_by("title", "pk")
+
+
+@dataclass
+class ThemeProgress:
+    theme: Theme
+    standards: int
+    judged: int
+
+    @property
+    def complete(self) -> bool:
+        return self.standards > 0 and self.judged == self.standards
+
+    @property
+    def started(self) -> bool:
+        return self.judged > 0
+
+
+def theme_progress(visit: QAVisit) -> list[ThemeProgress]:
+    """Each theme of the visit's version with how many of its standards are judged (two queries)."""
+    counts = {row["standard__theme_id"]: row for row in Judgement.objects.filter(visit=visit)
+              .values("standard__theme_id").annotate(total=Count("pk"), judged=Count("pk", filter=~Q(level="")))
+              .order_by()}
+    return [ThemeProgress(theme, counts.get(theme.pk, {}).get("total", 0), counts.get(theme.pk, {}).get("judged", 0))
+            for theme in visit_themes(visit)]
+
+
+def overview_complete(visit: QAVisit) -> bool:
+    return all(getattr(visit, name).strip() for name in OVERVIEW_FIELDS)
+
+
+def theme_rows(visit: QAVisit, theme: Theme) -> tuple[list[Judgement], str]:
+    """The judgement rows of one theme (with their standards) and its comment."""
+    rows = list(Judgement.objects.filter(visit=visit, standard__theme=theme).select_related("standard")
+                .order_by("standard__position"))
+    comment = ThemeComment.objects.filter(visit=visit, theme=theme).values_list("comment", flat=True).first()
+    return rows, comment or ""
+
+
+@dataclass
+class ReportTheme:
+    theme: Theme
+    rows: list  # (standard, level label, evidence)
+    comment: str
+
+
+def visit_report(visit: QAVisit) -> list[ReportTheme]:
+    """The whole visit by theme, for the read-only report (three queries)."""
+    labels = {level["code"]: level["label"] for level in visit.version.scale}
+    by_theme: dict[int, list] = {}
+    for row in (Judgement.objects.filter(visit=visit).select_related("standard")
+                .order_by("standard__theme__number", "standard__position")):
+        by_theme.setdefault(row.standard.theme_id, []).append((row.standard, labels.get(row.level, "Not judged"),
+                                                               row.evidence))
+    comments = dict(ThemeComment.objects.filter(visit=visit).values_list("theme_id", "comment"))
+    return [ReportTheme(theme, by_theme.get(theme.pk, []), comments.get(theme.pk, "")) for theme in visit_themes(visit)]

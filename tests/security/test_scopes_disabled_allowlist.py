@@ -21,6 +21,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tenancy/factories.py", "ScopedFactory._create"): "test and demo factories build rows across tenants",
     ("placements/factories.py", "placement_in_state"): "test and demo factory: a placement with every row it needs",
     ("attendance/factories.py", "register_with_sessions"): "test factory: a register with sessions of several schools",
+    ("qa_framework/factories.py", "framework_version"): "test and demo factory: a framework version with its standards",
     ("demo/management/commands/load_demo_data.py", "Command.handle"): "management command loading demo data for every tenant",
     ("providers/demo.py", "load_providers_demo"): "demo data loader (management command), all tenants",
     ("attendance/demo.py", "load_calendar_demo"): "demo data loader (management command): the LA's and its schools' dates",
@@ -70,6 +71,8 @@ REQUEST_PATH: dict[tuple[str, str], str] = {
                                                             "for the registration test (agreement page, directory)",
     ("placements/cross_tenant.py", "registration_figures"): "the provider's declared pupil numbers, whoever asks "
                                                              "(same figures for the directory and the agreement)",
+    ("qa_framework/cross_tenant.py", "provider_register_figures"): "four counts: a provider's registers on time and "
+                                                                   "attendance over every school (QA visit evidence)",
     ("slas/cross_tenant.py", "sla_terms_for"): "the numbers of the SLA in force for a school–provider pair "
                                                "(attendance and monitoring rules; sweeps too)",
 }

@@ -1,0 +1,218 @@
+"""QA visit pages (issue 13 items 2-3). Thin: writes in qa_framework.visits, the rule in
+qa_framework.rules.
+
+* An LA's roles with `run_qa_visits` list, schedule, start and record visits: the first page, one
+  page per theme (a judgement and evidence per standard, the theme's comments; "Save and continue"
+  or "Save and come back later" both save what was answered — the autosave works without
+  JavaScript), a task list of what is complete, and completing with the outcome.
+* The read-only report: roles with `view_agreements` of the LA, the provider (once the visit is
+  completed: the scope decides) and a school (only a signed visit its LA shared with schools).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apcommission import clock
+from apcommission.forms import SubmitForm, posted, render_form_page, service_errors
+from tenancy.models import AuditAction
+from tenancy.permissions import org_view
+from tenancy.roles import Capability as C
+from tenancy.roles import OrganisationKind as K
+from tenancy.services import audit_request
+
+from . import visits
+from .forms_visit import OutcomeForm, OverviewForm, ScheduleForm, ThemeForm, VisitFilterForm
+from .models import Outcome, QAVisit, VisitState
+
+LA = (K.LOCAL_AUTHORITY,)
+REPORT_READERS = (K.LOCAL_AUTHORITY, K.PROVIDER, K.SCHOOL)
+
+
+def _visit(pk) -> QAVisit:
+    try:
+        return visits.visit_get(pk)
+    except QAVisit.DoesNotExist:
+        raise Http404("No such QA visit") from None
+
+
+def _url(name: str, request, **kwargs) -> str:
+    return reverse(f"qa_framework:{name}", kwargs={"org": request.organisation.slug, **kwargs})
+
+
+def _caption(visit: QAVisit) -> str:
+    return f"QA visit to {visit.provider.name}"
+
+
+def _not_in_progress(request, visit):
+    """A page that records answers, opened on a visit that is not in progress: where to go instead."""
+    if visit.state == VisitState.IN_PROGRESS:
+        return None
+    if visit.state != VisitState.SCHEDULED:
+        messages.info(request, "This visit is completed: its report cannot be changed")
+    return redirect(_url("visit_detail", request, pk=visit.pk))
+
+
+@org_view(C.RUN_QA_VISITS, kinds=LA)
+def visit_list(request, org):
+    form = VisitFilterForm(request.GET or None, providers=visits.listed_providers())
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(visits.visit_list(state=filters.get("state", ""), provider=filters.get("provider")),
+                     visits.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "qa_framework/visit_list.html", {"form": form, "page": page, "filtered": bool(filters)})
+
+
+@org_view(C.RUN_QA_VISITS, kinds=LA)
+def visit_schedule(request, org):
+    la = request.organisation
+    form = ScheduleForm(posted(request), providers=visits.listed_providers(), staff=visits.qa_staff(la),
+                        frameworks=visits.provider_frameworks(),
+                        initial={"owner_representative": request.user.pk, "scheduled_for": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with service_errors(form):
+            visit = visits.qa_visit_schedule(
+                owner=la, provider=data["provider"], framework=data["framework"], scheduled_for=data["scheduled_for"],
+                owner_representative=data["owner_representative"],
+                provider_representative=data["provider_representative"], by=request.user, now=clock.now())
+        if not form.errors:
+            messages.success(request, "QA visit scheduled")
+            return redirect(_url("visit_detail", request, pk=visit.pk))
+    return render_form_page(request, form, title="Schedule a QA visit", back_url=_url("visit_list", request),
+                            status=400 if form.errors else 200)
+
+
+@org_view(C.RUN_QA_VISITS, kinds=LA)
+def visit_detail(request, org, pk):
+    """The visit's task list: the first page and each theme, complete or not, then completion."""
+    visit = _visit(pk)
+    progress = visits.theme_progress(visit) if visit.state == VisitState.IN_PROGRESS else []
+    return render(request, "qa_framework/visit_detail.html", {
+        "visit": visit, "progress": progress, "overview_complete": visits.overview_complete(visit),
+        "all_judged": bool(progress) and all(p.complete for p in progress),
+        "start_form": SubmitForm(submit="Start the visit") if visit.state == VisitState.SCHEDULED else None,
+    })
+
+
+@require_POST
+@org_view(C.RUN_QA_VISITS, kinds=LA)
+def visit_start(request, org, pk):
+    visit = _visit(pk)
+    form = SubmitForm(request.POST, submit="Start the visit")
+    with service_errors(form):
+        visits.qa_visit_start(visit=visit, by=request.user, organisation=request.organisation, now=clock.now())
+    if form.errors:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    else:
+        messages.success(request, "Visit started: what the service knows about the provider is filled in")
+    return redirect(_url("visit_detail", request, pk=visit.pk))
+
+
+def _after_save(request, visit, next_url: str):
+    if "later" in request.POST:
+        messages.success(request, "Your answers are saved")
+        return redirect(_url("visit_detail", request, pk=visit.pk))
+    return redirect(next_url)
+
+
+@org_view(C.RUN_QA_VISITS, kinds=LA)
+def visit_overview(request, org, pk):
+    visit = _visit(pk)
+    elsewhere = _not_in_progress(request, visit)
+    if elsewhere:
+        return elsewhere
+    form = OverviewForm(posted(request), initial={name: getattr(visit, name) for name in visits.OVERVIEW_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            visits.qa_visit_save(visit=visit, overview=form.values(), by=request.user,
+                                 organisation=request.organisation, now=clock.now())
+        if not form.errors:
+            themes = visits.visit_themes(visit)
+            first = _url("visit_theme", request, pk=visit.pk, number=themes[0].number) if themes else \
+                _url("visit_detail", request, pk=visit.pk)
+            return _after_save(request, visit, first)
+    return render_form_page(request, form, title="The provider", caption=_caption(visit),
+                            back_url=_url("visit_detail", request, pk=visit.pk), back_label="Back to the visit",
+                            intro="Filled in from the provider's due-diligence pack when the visit started: "
+                                  "check it with the provider and change what is not right.",
+                            status=400 if form.errors else 200)
+
+
+@org_view(C.RUN_QA_VISITS, kinds=LA)
+def visit_theme(request, org, pk, number):
+    visit = _visit(pk)
+    elsewhere = _not_in_progress(request, visit)
+    if elsewhere:
+        return elsewhere
+    themes = visits.visit_themes(visit)
+    theme = next((t for t in themes if t.number == number), None)
+    if theme is None:
+        raise Http404("No such theme")
+    rows, comment = visits.theme_rows(visit, theme)
+    form = ThemeForm(posted(request), standards=[row.standard for row in rows], scale=visit.version.scale,
+                     initial=ThemeForm.initial_from(rows, comment))
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            visits.qa_visit_save(visit=visit, judgements=form.judgements(), comments={theme.pk: form.cleaned_data["comment"]},
+                                 by=request.user, organisation=request.organisation, now=clock.now())
+        if not form.errors:
+            later = [t for t in themes if t.number > theme.number]
+            return _after_save(request, visit, _url("visit_theme", request, pk=visit.pk, number=later[0].number)
+                               if later else _url("visit_detail", request, pk=visit.pk))
+    position = themes.index(theme) + 1
+    return render_form_page(request, form, title=f"{theme.number}. {theme.title}",
+                            caption=f"{_caption(visit)} · theme {position} of {len(themes)}",
+                            back_url=_url("visit_detail", request, pk=visit.pk), back_label="Back to the visit",
+                            intro="Choose a judgement for each standard and write the evidence you saw. "
+                                  "Both buttons save what you have answered.",
+                            status=400 if form.errors else 200)
+
+
+@org_view(C.RUN_QA_VISITS, kinds=LA)
+def visit_complete(request, org, pk):
+    visit = _visit(pk)
+    elsewhere = _not_in_progress(request, visit)
+    if elsewhere:
+        return elsewhere
+    suggested = visits.outcome_suggestion(visit)
+    form = OutcomeForm(posted(request), suggested=suggested, initial={"outcome": suggested})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            visits.qa_visit_complete(visit=visit, outcome=form.cleaned_data["outcome"],
+                                     outcome_reason=form.cleaned_data["outcome_reason"], by=request.user,
+                                     organisation=request.organisation, now=clock.now())
+        if not form.errors:
+            messages.success(request, "Visit completed: the provider can now read the report")
+            return redirect(_url("visit_report", request, pk=visit.pk))
+    missing = visits.missing_judgements(visit)
+    return render_form_page(request, form, title="Complete the visit", caption=_caption(visit),
+                            back_url=_url("visit_detail", request, pk=visit.pk), back_label="Back to the visit",
+                            template="qa_framework/visit_complete.html", suggested=Outcome(suggested) if suggested else None,
+                            missing=missing, status=400 if form.errors else 200)
+
+
+@org_view(C.VIEW_AGREEMENTS, kinds=(K.PROVIDER, K.SCHOOL))
+def report_list(request, org):
+    """The QA reports the organisation reads: a provider its completed and signed visits, a school
+    the signed visits its LA shared."""
+    page = Paginator(visits.visit_list(), visits.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "qa_framework/visit_reports.html", {"page": page})
+
+
+@org_view(C.VIEW_AGREEMENTS, kinds=REPORT_READERS)
+def visit_report(request, org, pk):
+    visit = _visit(pk)
+    if request.organisation.kind != K.LOCAL_AUTHORITY:
+        audit_request(request, action=AuditAction.VIEW, obj=visit, detail="QA visit report")
+    is_owner = request.organisation.pk == visit.owner_id
+    return render(request, "qa_framework/visit_report.html", {
+        "visit": visit, "themes": visits.visit_report(visit),
+        "back_url": _url("visit_detail", request, pk=visit.pk) if is_owner and request.membership.can(C.RUN_QA_VISITS)
+        else (_url("report_list", request) if not is_owner else ""),
+    })

@@ -1,0 +1,64 @@
+"""Isolation specs of the QA visit pages (qa_framework/views_visits.py, issue 13 items 2-3): an LA's
+visits, their pages while in progress, and the read-only report (the provider once completed, a
+school only a signed visit its LA shared)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tenancy.roles import OrganisationKind as K
+from tenancy.roles import Role
+
+from .registry import UrlSpec
+
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+
+
+def _visit(world, side, state):
+    from qa_framework.factories import qa_visit_in_state
+
+    return qa_visit_in_state(local_authority=world.org(K.LOCAL_AUTHORITY, side), provider=world.org(K.PROVIDER, side),
+                             state=state, by=world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER, side), now=NOW)
+
+
+def _scheduled(world, side):
+    return {"pk": _visit(world, side, "scheduled").pk}
+
+
+def _in_progress(world, side):
+    return {"pk": _visit(world, side, "in_progress").pk}
+
+
+def _theme(world, side):
+    return {**_in_progress(world, side), "number": 1}
+
+
+def _report(world, side, *, kind):
+    """Completed for the LA and the provider; for a school, signed and shared by its LA."""
+    from qa_framework.models import QAVisit
+    from tenancy.scoping import scopes_disabled
+
+    visit = _visit(world, side, "completed")
+    if kind == K.SCHOOL:
+        with scopes_disabled():
+            QAVisit.objects.filter(pk=visit.pk).update(state="signed", signed_at=NOW, shared_with_schools=True)
+    return {"pk": visit.pk}
+
+
+def _state(world, kwargs):
+    from qa_framework.models import QAVisit
+
+    return QAVisit.objects.filter(pk=kwargs["pk"]).values_list("state", flat=True).get()
+
+
+URLS = {
+    "qa_framework:visit_list": UrlSpec(),
+    "qa_framework:visit_schedule": UrlSpec(),
+    "qa_framework:visit_detail": UrlSpec(kwargs=_in_progress),
+    "qa_framework:visit_start": UrlSpec(kwargs=_scheduled, method="post", ok_status=302, state=_state),
+    "qa_framework:visit_overview": UrlSpec(kwargs=_in_progress),
+    "qa_framework:visit_theme": UrlSpec(kwargs=_theme),
+    "qa_framework:visit_complete": UrlSpec(kwargs=_in_progress),
+    "qa_framework:visit_report": UrlSpec(kwargs=_report),
+    "qa_framework:report_list": UrlSpec(),
+}
