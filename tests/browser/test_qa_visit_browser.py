@@ -1,0 +1,132 @@
+"""An LA officer records a QA visit on a tablet (768 px) by keyboard only (issue 13 acceptance):
+starts the visit, checks the pre-filled first page, judges all 32 standards of a seed 001 §18-shaped
+framework over its five theme pages (Tab to each radio group, Space for "Fully", an arrow key for
+another level, typing evidence for a few), then sets the outcome — overriding the suggestion, which
+needs a reason — and reads the report. axe-core finds no serious or critical violation on any page
+type it passes, and no page is wider than the tablet.
+
+`record_visit_by_keyboard` is the journey as a function, so later journeys (signatures, the PDF)
+start where it ends: on the completed visit's report.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.factories import TEST_PASSWORD
+from providers.factories import OfferFactory, ProviderProfileFactory
+from qa_framework.factories import qa_visit_in_state, seed_framework_version
+from qa_framework.models import Judgement, Outcome, QAVisit, VisitState
+from tenancy.roles import OrganisationKind as K
+from tenancy.roles import Role
+from tenancy.scoping import scopes_disabled
+from tests.conftest import WORLD_NOW
+
+from .helpers import horizontal_overflow, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+TABLET = 768
+MAX_TABS = 40
+PARTIALLY = "2d"  # the one standard judged "Partially" (ArrowDown from "Fully"): the suggestion is conditions
+EVIDENCE = {"1c": "Staff quiz on KCSIE part 1 seen", "3a": "Referral form walked through", "5d": "Post-16 plans seen"}
+OVERRIDE_REASON = "Equipment risk assessment completed during the visit"
+
+
+def _clean(page, axe_check):
+    violations = axe_check(page)
+    assert not violations, violations
+    assert horizontal_overflow(page) == 0
+
+
+def tab_to(page, selector: str) -> None:
+    """Press Tab until the element matching `selector` has the focus (keyboard only)."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def _press_enter_on(page, selector: str) -> None:
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def record_visit_by_keyboard(page, axe_check, *, org: str, visit: QAVisit, standards: dict[str, int]) -> None:
+    """From the scheduled visit's page to its report: start, the first page, every theme, the outcome
+    (the suggestion overridden with a reason once). `standards`: code -> standard id."""
+    page.goto(f"/o/{org}/qa/visits/{visit.pk}/")
+    page.get_by_role("heading", name=visit.provider.name).wait_for()
+    _clean(page, axe_check)
+    _press_enter_on(page, f"form[action$='/qa/visits/{visit.pk}/start/'] button")
+    expect(page.get_by_text("Visit started")).to_be_visible()
+    _clean(page, axe_check)  # the task list
+
+    _press_enter_on(page, f"a[href$='/qa/visits/{visit.pk}/provider/']")
+    page.get_by_role("heading", name="The provider").wait_for()
+    _clean(page, axe_check)
+    _press_enter_on(page, "button[name=submit], input[name=submit]")  # Save and continue
+
+    for theme in range(1, 6):
+        page.get_by_role("heading", name=f"{theme}.", exact=False).first.wait_for()
+        expect(page.locator(".govuk-caption-l")).to_contain_text(f"theme {theme} of 5")
+        if theme == 1:
+            _clean(page, axe_check)
+        for code, pk in standards.items():
+            if not code.startswith(str(theme)):
+                continue
+            tab_to(page, f"input[name=level_{pk}]")  # the group's first radio, "Fully"
+            page.keyboard.press("ArrowDown" if code == PARTIALLY else "Space")
+            if code in EVIDENCE:
+                tab_to(page, f"textarea[name=evidence_{pk}]")
+                page.keyboard.press("Control+End")
+                page.keyboard.type(EVIDENCE[code])
+        _press_enter_on(page, "button[name=submit], input[name=submit]")
+
+    page.get_by_role("heading", name=visit.provider.name).wait_for()
+    expect(page.locator("[data-testid=tasks]")).not_to_contain_text("Incomplete")
+    _press_enter_on(page, f"a[href$='/qa/visits/{visit.pk}/complete/']")
+    expect(page.locator("[data-testid=suggested-outcome]")).to_contain_text("Met most standards")
+    _clean(page, axe_check)
+    tab_to(page, "input[name=outcome]:checked")  # the suggestion is chosen for the officer
+    page.keyboard.press("ArrowUp")  # "Met all standards"
+    _press_enter_on(page, "button[name=submit], input[name=submit]")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the outcome differs")
+    _clean(page, axe_check)
+    page.locator("body").focus()
+    tab_to(page, "textarea[name=outcome_reason]")
+    page.keyboard.type(OVERRIDE_REASON)
+    _press_enter_on(page, "button[name=submit], input[name=submit]")
+    expect(page.locator("[data-testid=outcome]")).to_contain_text("Met all standards")
+    _clean(page, axe_check)  # the report
+
+
+def test_an_la_officer_records_a_qa_visit_by_keyboard_at_tablet_width(browser_world, new_context, axe_check, settings):
+    world = browser_world
+    settings.APC_CLOCK_NOW = WORLD_NOW.isoformat()
+    la, provider = world.org(K.LOCAL_AUTHORITY), world.org(K.PROVIDER)
+    officer = world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER)
+    ProviderProfileFactory(provider=provider)  # the first page is pre-filled from it
+    OfferFactory(provider=provider, title="Motor vehicle", part_time_days=2)
+    version = seed_framework_version(owner=la, now=WORLD_NOW)
+    visit = qa_visit_in_state(local_authority=la, provider=provider, state=VisitState.SCHEDULED, by=officer,
+                              now=WORLD_NOW, version=version)
+    with scopes_disabled():
+        standards = dict(version.themes.values_list("standards__code", "standards__pk"))
+    assert len(standards) == 32
+    page = new_context(width=TABLET).new_page()
+    sign_in(page, officer.email, TEST_PASSWORD)
+
+    record_visit_by_keyboard(page, axe_check, org=la.slug, visit=visit, standards=standards)
+
+    report = page.content()
+    assert all(text in report for text in EVIDENCE.values()) and OVERRIDE_REASON in report
+    with scopes_disabled():
+        visit = QAVisit.objects.get(pk=visit.pk)
+        levels = dict(Judgement.objects.filter(visit=visit).values_list("standard__code", "level"))
+    assert (visit.state, visit.suggested_outcome, visit.outcome) == (
+        VisitState.COMPLETED, Outcome.APPROVED_WITH_CONDITIONS, Outcome.APPROVED)
+    assert visit.outcome_reason == OVERRIDE_REASON
+    assert levels == {code: "partially" if code == PARTIALLY else "fully" for code in standards}
