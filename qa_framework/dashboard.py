@@ -1,7 +1,9 @@
 """The LA's approved-list panel (issue 13 item 8): providers by approval status, QA visits due and
 overdue. Each figure links to the list it counts (the directory filtered by status; the approved
 list's `?queue=due` / `?queue=overdue`). Three queries whatever the number of providers.
-(Open improvement actions by RAG join this panel from the improvement plan's side.)"""
+Open improvement actions by RAG are a panel of their own (ImprovementActionsPanel, below): for the
+organisation that runs QA visits (an LA; a school for its termly QA), the open actions of its plans
+by RAG rating, each figure linking to the list it counts, and the overdue ones to chase (one query)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from providers.models import ListingStatus, ProviderListing
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
-from . import selectors_approval
+from . import selectors, selectors_approval
+from .models import RAG
 
 # providers.dashboard.DirectoryPanel already counts these two.
 SHOWN_BY_THE_DIRECTORY_PANEL = (ListingStatus.LISTED, ListingStatus.SUSPENDED)
@@ -44,3 +47,29 @@ class ApprovedListPanel(Panel):
             attention.append(Attention(f"Schedule {overdue} overdue QA visit{'s' if overdue != 1 else ''}", url,
                                        "Approval lapses 30 days after the due date", True))
         return PanelResult(title="Approved list", attention=attention, figures=figures)
+
+
+@register
+class ImprovementActionsPanel(Panel):
+    key = "qa_improvement_actions"
+    order = 56
+    kinds = frozenset({K.LOCAL_AUTHORITY, K.SCHOOL})
+    capabilities = frozenset({C.RUN_QA_VISITS})
+
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        if viewer.link("qa_framework:action_list") is None:
+            return None
+        counts = selectors.open_actions_by_rag(today=viewer.today)
+        if not counts.total:
+            return None
+        figures = []
+        for rag in RAG:
+            figures += figure(viewer, f"Open improvement actions rated {rag.label.lower()}", getattr(counts, rag.value),
+                              "qa_framework:action_list", query={"rag": rag.value})
+        attention = []
+        if counts.overdue:
+            url = viewer.link("qa_framework:action_list", query={"queue": selectors.OVERDUE})
+            noun = "action is" if counts.overdue == 1 else "actions are"
+            attention.append(Attention(f"{counts.overdue} improvement {noun} overdue", url,
+                                       hint="Chase the provider, change the RAG rating or close", overdue=True))
+        return PanelResult(title="Improvement actions", attention=attention, figures=figures)

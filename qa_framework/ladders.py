@@ -18,7 +18,19 @@ Started by approval.record_decision; stopped by a later decision or by the LA cr
 QA visit for the provider (approval.visit_scheduled, from a post_save signal). A sweep after
 downtime takes only the level the clock demands (the engine), and each level once.
 
-"qa_action_overdue" (improvement actions) is qaframe's: a separate ladder in its own function.
+"qa_action_overdue": target an ImprovementAction (a row of a QA visit's improvement plan);
+organisation the visit's owner (the LA, or a school for its termly QA). Started when the row is
+added, restarted when its date changes, stopped when the owner closes it
+(qa_framework.services). Anchors (`action_anchors`, 07:00 in England):
+
+    1. "overdue"  (the day after "by when")                     → the officer who ran the visit
+       (its owner_representative, among the roles that run QA visits), else every such role
+       (the LA's QA officers; a school's headteacher and AP lead);
+    2. "escalate" (5 working days later: weekdays that are not bank holidays in England)
+                                                                → the LA's QA officers and AP officers
+                                                                  (a school's headteacher and AP lead).
+
+A closed row tells nobody. Messages name the provider and the area, never a pupil.
 """
 
 from __future__ import annotations
@@ -30,9 +42,9 @@ from django.urls import reverse
 
 from apcommission.clock import london
 from escalation.ladders import Ladder, Message, Step, StepContext
-from tenancy.roles import Role
+from tenancy.roles import ROLE_KINDS, Capability, OrganisationKind, Role, role_has
 
-from .models import ApprovalDecision
+from .models import ApprovalDecision, ImprovementAction
 
 QA_NEXT_VISIT = "qa_next_visit"
 REMINDER_TIME = dt.time(7, 0)
@@ -109,3 +121,85 @@ def register_next_visit_ladder() -> None:
     from escalation import ladders
 
     ladders.register(QA_NEXT_VISIT_LADDER)
+
+
+# --- Improvement actions ---------------------------------------------------------------------------
+
+QA_ACTION_OVERDUE = "qa_action_overdue"
+ESCALATE_WORKING_DAYS = 5
+
+QA_ROLES = {kind: tuple(sorted(r for r in ROLE_KINDS[kind] if role_has(r, Capability.RUN_QA_VISITS)))
+            for kind in (OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.SCHOOL)}
+SECOND_STEP_ROLES = {OrganisationKind.LOCAL_AUTHORITY: (Role.QA_OFFICER, Role.AP_OFFICER),
+                     OrganisationKind.SCHOOL: (Role.HEADTEACHER, Role.AP_LEAD)}
+
+
+def working_days_after(day: dt.date, count: int) -> dt.date:
+    """The `count`th working day after `day` (weekdays that are not bank holidays in England and Wales)."""
+    from attendance.calendar import bank_holidays
+
+    holidays = bank_holidays()
+    while count:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            count -= 1
+    return day
+
+
+def action_anchors(due_on: dt.date) -> dict[str, dt.datetime]:
+    overdue = due_on + dt.timedelta(days=1)
+    return {"overdue": london(overdue, REMINDER_TIME),
+            "escalate": london(working_days_after(overdue, ESCALATE_WORKING_DAYS), REMINDER_TIME)}
+
+
+def load_actions(ids: list[int]) -> Mapping[int, ImprovementAction]:
+    """The batch's rows with their visit and provider: one query (the sweep runs unscoped)."""
+    return ImprovementAction._base_manager.select_related("visit", "provider").in_bulk(ids)
+
+
+def _open(ctx: StepContext) -> bool:
+    return ctx.target is not None and ctx.target.done_on is None
+
+
+def officer(ctx: StepContext):
+    if not _open(ctx):
+        return []
+    roles = QA_ROLES.get(ctx.organisation.kind, ())
+    user_id = ctx.target.visit.owner_representative_id
+    return [(ctx.organisation, roles, [user_id])] if user_id else [(ctx.organisation, roles)]
+
+
+def officers_and_ap(ctx: StepContext):
+    return [(ctx.organisation, SECOND_STEP_ROLES.get(ctx.organisation.kind, ()))] if _open(ctx) else []
+
+
+ACTION_SUBJECTS = {1: "An improvement action is overdue", 2: "An improvement action is still overdue"}
+
+
+def action_message(ctx: StepContext) -> Message:
+    subject = ACTION_SUBJECTS[ctx.level]
+    action: ImprovementAction | None = ctx.target
+    if action is None:
+        return Message(subject=subject, body=f"{subject}. Sign in to see which.")
+    body = (f"{subject}: “{action.area}” in {action.provider.name}'s improvement plan was due by "
+            f"{action.due_on:%-d %B %Y} and is not closed. Sign in to see its progress and evidence, "
+            "change its RAG rating or close it.")
+    link = reverse("qa_framework:action_edit", kwargs={"org": ctx.organisation.slug, "pk": action.pk})
+    return Message(subject=subject, body=body, link=link)
+
+
+QA_ACTION_OVERDUE_LADDER = Ladder(
+    name=QA_ACTION_OVERDUE,
+    steps=(
+        Step(recipients=officer, topic="qa_action_overdue", anchor="overdue"),
+        Step(recipients=officers_and_ap, topic="qa_action_overdue", anchor="escalate"),
+    ),
+    message=action_message,
+    load_targets=load_actions,
+)
+
+
+def register_action_overdue_ladder() -> None:
+    from escalation import ladders
+
+    ladders.register(QA_ACTION_OVERDUE_LADDER)

@@ -27,6 +27,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("Children in AP", "placements:area_list", Capability.VIEW_AREA, (K.LOCAL_AUTHORITY,)),
     NavItem("Providers", "providers:directory", Capability.CHECK_PROVIDERS, (K.SCHOOL, K.LOCAL_AUTHORITY)),
     NavItem("Due-diligence pack", "providers:pack", Capability.MANAGE_PROVIDER_PROFILE, (K.PROVIDER,)),
+    NavItem("QA frameworks", "qa_framework:framework_list", Capability.RUN_QA_VISITS, (K.LOCAL_AUTHORITY, K.SCHOOL)),
+    NavItem("Improvement plan", "qa_framework:provider_plan", Capability.MANAGE_PROVIDER_PROFILE, (K.PROVIDER,)),
     NavItem("Registers", "attendance:register_list", Capability.SUBMIT_REGISTERS, (K.PROVIDER,)),
     NavItem("Attendance", "attendance:school_attendance", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.TRUST)),
     NavItem("Alerts", "attendance:alerts", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.PROVIDER)),
