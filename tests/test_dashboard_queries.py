@@ -30,8 +30,10 @@ K = OrganisationKind
 # 19 with safeguarding (issue 12 item 6: the open emergency reviews 1, unread concerns 1);
 # 20 with visits (issue 12 item 3: the placements with a visit overdue and their count, one query).
 # 21 with review meetings (issue 12 item 4: the placements whose next review is due or overdue, one query).
+# 22 with improvement plans (issue 13 item 4: a headteacher or AP lead runs the school's termly QA; the
+# open improvement actions by RAG and the overdue ones, one aggregate query).
 # Raise it only with a reason: a dashboard is the page everyone opens first.
-QUERY_BUDGET = 21
+QUERY_BUDGET = 22
 
 
 def dashboard_url(org) -> str:
