@@ -1,4 +1,5 @@
-"""Forms: an incident, closing an emergency review, a safeguarding concern, sharing one (GOV.UK kit)."""
+"""Forms: an incident, closing an emergency review, a safeguarding concern, sharing one, a formal
+review (opening and recording it) and ceasing a placement (GOV.UK kit)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django import forms
 
 from apcommission import clock
 from apcommission.forms import Form, date_field, helper, long_text_field, textarea, yes_no_field
+from placements.models.choices import Destination
 
-from .models import IncidentKind
+from .models import CeaseGround, FormalReviewOutcome, IncidentKind
 from .services import ReviewOutcome
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]
@@ -121,3 +123,64 @@ class ShareForm(Form):
                         f"{m.organisation.name}")
             for m in candidates]
         self.helper = helper(Field("person"), submit="Share this concern")
+
+
+class FormalOpenForm(Form):
+    reason = long_text_field("Why is the pupil's progress unsatisfactory?", required=True,
+                             help_text="The provider reads this. Do not include health or safeguarding details.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(textarea(self, "reason"), submit="Open a formal review")
+
+
+class FormalRecordForm(Form):
+    held_on = date_field("Date of the formal review meeting")
+    school_attendees = long_text_field("Which school leaders attended?", required=True, rows=2)
+    pupil_attended = yes_no_field("Did the pupil attend?")
+    parents_attended = yes_no_field("Did their parents or carers attend?")
+    provider_attended = yes_no_field("Did the provider attend?")
+    provider_attendees = long_text_field("Who attended for the provider? (optional)", rows=2)
+    outcome = forms.ChoiceField(label="What is the outcome?", choices=FormalReviewOutcome.choices,
+                                widget=forms.RadioSelect, error_messages={"required": "Select the outcome"})
+    new_targets = long_text_field("Targets agreed at the formal review", required=False,
+                                  help_text="Needed unless the placement is to cease")
+    notes = long_text_field("Notes of the meeting (optional)")
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.helper = helper(Field("held_on"), textarea(self, "school_attendees", 2),
+                             Field.radios("pupil_attended", inline=True), Field.radios("parents_attended", inline=True),
+                             Field.radios("provider_attended", inline=True), textarea(self, "provider_attendees", 2),
+                             Field.radios("outcome"), textarea(self, "new_targets"), textarea(self, "notes"),
+                             submit="Record the formal review")
+
+    def clean(self):
+        data = super().clean()
+        held = data.get("held_on")
+        if held is not None and held > self.today:
+            self.add_error("held_on", "The date of the formal review meeting must be today or in the past")
+        if data.get("outcome") and data["outcome"] != FormalReviewOutcome.CEASE \
+                and not (data.get("new_targets") or "").strip() and "new_targets" not in self.errors:
+            self.add_error("new_targets", "Enter the targets agreed at the formal review")
+        return data
+
+
+class CeaseForm(Form):
+    ground = forms.ChoiceField(label="Why is the placement ceasing?", choices=CeaseGround.choices,
+                               widget=forms.RadioSelect, error_messages={"required": "Select why the placement is ceasing"})
+    reason = long_text_field("Give the reason", required=True,
+                             help_text="Kept with the school. Do not include safeguarding details: record those in a "
+                                       "safeguarding concern.")
+    ended_on = date_field("Date the placement ends")
+    destination = forms.ChoiceField(label="The pupil's next destination", choices=Destination.choices,
+                                    widget=forms.RadioSelect,
+                                    error_messages={"required": "Select the pupil's next destination"})
+    destination_details = forms.CharField(label="Destination details (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(Field.radios("ground"), textarea(self, "reason"), Field("ended_on"),
+                             Field.radios("destination", small=True), Field.text("destination_details", field_width=20),
+                             submit="Cease the placement")

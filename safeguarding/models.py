@@ -8,6 +8,14 @@
   placement reach the row, but only DSLs (capability `share_safeguarding`) of the placement's school
   and provider, and the people a DSL shared that one concern with (django-guardian object permission
   `safeguarding.view_concern`), read it (selectors.can_read_concern). Its `str()` carries no detail.
+* `FormalReview` (issue 12 item 7, seed 002 "Monitoring"): a formal review meeting of a placement
+  whose progress is unsatisfactory (school leaders, the pupil, parents or carers, the provider). It
+  lives here, next to `EmergencyReview`, because this app owns the reviews a placement is *put
+  under* because of a concern (behaviour, safety, progress); monitoring/ owns the routine, scheduled
+  half-termly review meetings and calls `services.formal_review_open` when one is unsatisfactory.
+  At most one open per placement; each one opened counts as one unsatisfactory review.
+* `Ceasing` (seed 002 "Ceasing"): why the school ceased a placement, kept with the school. The
+  placement itself ends through the one lifecycle (placements.services.placement_end).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from django.db.models import Q
 from placements.models import Placement
 from placements.models.placements import placement_rules
 from tenancy.models import Organisation
-from tenancy.scoping import ScopedModel
+from tenancy.scoping import ScopedModel, kind_rules
 
 
 class IncidentKind(models.TextChoices):
@@ -65,15 +73,35 @@ class Incident(ScopedModel):
         return self.placement.school_id  # forward key: the base manager, only the owner id is read
 
 
-class EmergencyReview(ScopedModel):
+class _PlacementReview(ScopedModel):
+    """What emergency and formal reviews share: a placement, closing, and who reads them (the
+    school and the provider; trusts and LAs read figures elsewhere, not reviews)."""
+
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return placement_rules(organisation, "placement__", trust=False)
+
+    def audit_owner_id(self) -> int:
+        return self.placement.school_id  # forward key: the base manager, only the owner id is read
+
+
+class EmergencyReview(_PlacementReview):
     opened_at = models.DateTimeField()
     due_on = models.DateField("Review by")
     incident_count = models.PositiveSmallIntegerField(help_text="behaviour incidents that opened it")
     targets = models.TextField("Targets agreed at the review", blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
     outcome = models.CharField(max_length=12, blank=True)
     outcome_notes = models.TextField("Outcome of the review", blank=True)
 
@@ -89,17 +117,6 @@ class EmergencyReview(ScopedModel):
 
     def __str__(self) -> str:
         return f"Emergency review {self.pk}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-    @classmethod
-    def scope_q(cls, organisation):
-        return placement_rules(organisation, "placement__", trust=False)
-
-    def audit_owner_id(self) -> int:
-        return self.placement.school_id  # forward key: the base manager, only the owner id is read
 
 
 class SafeguardingConcern(ScopedModel):
@@ -128,3 +145,73 @@ class SafeguardingConcern(ScopedModel):
 
     def audit_owner_id(self) -> int:
         return self.placement.school_id  # forward key: the base manager, only the owner id is read
+
+
+class FormalReviewSource(models.TextChoices):
+    SCHOOL = "school", "The school found progress unsatisfactory"
+    REVIEW_MEETING = "review_meeting", "A review meeting found progress unsatisfactory"
+
+
+class FormalReviewOutcome(models.TextChoices):
+    NEW_TARGETS = "new_targets", "The placement continues with new targets"
+    ON_NOTICE = "on_notice", "The placement continues on notice"
+    CEASE = "cease", "The placement should cease"
+
+
+class FormalReview(_PlacementReview):
+    reason = models.TextField("Why progress is unsatisfactory")
+    source = models.CharField(max_length=20, choices=FormalReviewSource.choices, default=FormalReviewSource.SCHOOL)
+    source_id = models.PositiveIntegerField(null=True, blank=True, help_text="the review meeting, if one opened it")
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    # The meeting, recorded when it is held.
+    held_on = models.DateField("Date of the formal review meeting", null=True, blank=True)
+    school_attendees = models.TextField("School leaders who attended", blank=True)
+    pupil_attended = models.BooleanField("The pupil attended", null=True, blank=True)
+    parents_attended = models.BooleanField("Parents or carers attended", null=True, blank=True)
+    provider_attended = models.BooleanField("The provider attended", null=True, blank=True)
+    provider_attendees = models.TextField("Who attended for the provider", blank=True)
+    outcome = models.CharField(max_length=12, choices=FormalReviewOutcome.choices, blank=True)
+    new_targets = models.TextField("Targets agreed at the formal review", blank=True)
+    notes = models.TextField("Notes of the formal review", blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement"], condition=Q(closed_at__isnull=True),
+                                    name="one_open_formal_review"),
+        ]
+        indexes = [models.Index(fields=["placement", "-opened_at"], name="formal_review_placement")]
+
+    def __str__(self) -> str:
+        return f"Formal review {self.pk}"
+
+
+class CeaseGround(models.TextChoices):
+    PROGRESS = "progress", "Progress is unsatisfactory after formal review"
+    DANGER = "danger", "The pupil is likely to be in danger: cease at once"
+
+
+class Ceasing(ScopedModel):
+    """Why and on what ground the school ceased the placement (the school's record only: the
+    provider reads the placement's end reason through the lifecycle, not this)."""
+
+    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="+")
+    ground = models.CharField(max_length=10, choices=CeaseGround.choices)
+    reason = models.TextField("Why the placement is ceased")
+    formal_review = models.ForeignKey(FormalReview, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    unsatisfactory_reviews = models.PositiveSmallIntegerField(default=0)
+    ceased_at = models.DateTimeField()
+    ceased_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Ceasing {self.pk}"
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(placement__school=organisation))
+
+    def audit_owner_id(self) -> int:
+        return self.placement.school_id

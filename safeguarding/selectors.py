@@ -17,15 +17,18 @@ from django.db.models import CharField, Exists, IntegerField, OuterRef
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
+from apcommission import clock
 from placements.models import Placement
 from placements.selectors import placement_reader
+from slas.selectors import sla_terms_for
 from tenancy.models import AuditAction, AuditEvent, Membership
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scope
 from tenancy.visibility import DataGroup
 
-from .models import EmergencyReview, Incident, SafeguardingConcern
+from . import rules
+from .models import EmergencyReview, FormalReview, Incident, SafeguardingConcern
 
 
 def reads_incidents(placement: Placement, membership) -> bool:
@@ -44,6 +47,36 @@ def open_review(placement: Placement) -> EmergencyReview | None:
 
 def placement_reviews(placement: Placement):
     return EmergencyReview.objects.filter(placement=placement)
+
+
+# --- Formal reviews and ceasing ---------------------------------------------------------------
+
+def placement_formal_reviews(placement: Placement):
+    return FormalReview.objects.filter(placement=placement)
+
+
+@dataclass(frozen=True)
+class CeaseOffer:
+    """How many unsatisfactory reviews a placement has had, the agreed number, and whether the page
+    offers ceasing for lack of progress (`last`: the newest formal review, if any)."""
+
+    count: int
+    agreed: int
+    last: FormalReview | None
+    offered: bool
+
+
+def cease_offer(placement: Placement, reviews: list[FormalReview] | None = None) -> CeaseOffer:
+    """One query (none when the caller passes the placement's formal reviews, newest first)."""
+    if reviews is None:
+        reviews = list(placement_formal_reviews(placement))
+    terms = sla_terms_for(school=placement.school, provider=placement.provider, on=clock.today())
+    agreed = rules.agreed_reviews(terms)
+    last = reviews[0] if reviews else None
+    closed = next((r for r in reviews if r.closed_at is not None), None)
+    offered = rules.ceasing_offered(unsatisfactory_reviews=len(reviews), agreed=agreed,
+                                    last_outcome=closed.outcome if closed is not None else "")
+    return CeaseOffer(count=len(reviews), agreed=agreed, last=last, offered=offered)
 
 
 # --- Concerns ---------------------------------------------------------------------------------

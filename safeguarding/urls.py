@@ -1,4 +1,4 @@
-"""Incidents, emergency reviews and safeguarding concerns under /o/<org>/."""
+"""Incidents, emergency reviews, safeguarding concerns, formal reviews and ceasing under /o/<org>/."""
 
 from django.urls import path
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("safeguarding/concerns/<int:pk>/", views.concern_detail, name="concern_detail"),
     path("safeguarding/concerns/<int:pk>/share/", views.concern_share, name="concern_share"),
     path("safeguarding/concerns/<int:pk>/share/<int:user_pk>/stop/", views.concern_unshare, name="concern_unshare"),
+    path("placements/<int:pk>/formal-reviews/", views.formal_list, name="formal_list"),
+    path("placements/<int:pk>/formal-reviews/new/", views.formal_open, name="formal_open"),
+    path("placements/<int:pk>/cease/", views.placement_cease, name="placement_cease"),
+    path("formal-reviews/<int:pk>/", views.formal_detail, name="formal_detail"),
+    path("formal-reviews/<int:pk>/record/", views.formal_record, name="formal_record"),
 ]

@@ -1,4 +1,5 @@
-"""Incident, emergency review and safeguarding concern pages. Thin: services write, selectors read."""
+"""Incident, emergency review, safeguarding concern, formal review and ceasing pages. Thin: services
+write, selectors read."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from apcommission import clock
 from apcommission.forms import posted, render_form_page, service_errors
-from placements.models import Placement
+from placements import lifecycle
+from placements.models import IN_AP_STATES, Placement
 from placements.selectors import placement_get, placement_reader, pupil_label
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
@@ -19,8 +21,16 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request, client_ip
 
 from . import selectors, services
-from .forms import ConcernForm, IncidentForm, ReviewCloseForm, ShareForm
-from .models import EmergencyReview, Incident, IncidentKind, SafeguardingConcern
+from .forms import (
+    CeaseForm,
+    ConcernForm,
+    FormalOpenForm,
+    FormalRecordForm,
+    IncidentForm,
+    ReviewCloseForm,
+    ShareForm,
+)
+from .models import EmergencyReview, FormalReview, Incident, IncidentKind, SafeguardingConcern
 
 SIDES = (K.SCHOOL, K.PROVIDER)
 
@@ -90,15 +100,20 @@ def incident_create(request, org, pk):
                             status=400 if form.errors else 200)
 
 
+def _record_page(request, record, template: str, **context):
+    """An incident or formal review: for the staff who read behaviour and progress (audited), a
+    'not for your role' page for the placement's other staff."""
+    placement = record.placement
+    if not selectors.reads_incidents(placement, request.membership):
+        return _not_for_role(request, placement)
+    audit_request(request, action=AuditAction.VIEW, obj=record)
+    return render(request, template, {"placement": placement, "label": _label(request, placement), **context})
+
+
 @org_view(C.VIEW_PUPILS, kinds=SIDES)
 def incident_detail(request, org, pk):
     incident = _get(Incident, pk)
-    placement = incident.placement
-    if not selectors.reads_incidents(placement, request.membership):
-        return _not_for_role(request, placement)
-    audit_request(request, action=AuditAction.VIEW, obj=incident)
-    return render(request, "safeguarding/incident_detail.html", {
-        "incident": incident, "placement": placement, "label": _label(request, placement)})
+    return _record_page(request, incident, "safeguarding/incident_detail.html", incident=incident)
 
 
 # --- Emergency reviews --------------------------------------------------------------------------
@@ -194,8 +209,8 @@ def concern_share(request, org, pk):
             person = next(m.user for m in selectors.share_candidates(concern)
                           if m.user_id == form.cleaned_data["person"])
             services.concern_share(concern=concern, user=person, by=request.user, organisation=request.organisation,
-                                   ip_address=client_ip(request))
-            messages.success(request, f"Shared with {person}.")
+                                   ip_address=client_ip(request), now=clock.now())
+            messages.success(request, f"Shared with {person}. They have been told.")
             return redirect("safeguarding:concern_detail", org=org, pk=concern.pk)
     return render_form_page(request, form, title="Share this safeguarding concern", caption=str(concern),
                             back_url=reverse("safeguarding:concern_detail", kwargs={"org": org, "pk": concern.pk}),
@@ -216,3 +231,104 @@ def concern_unshare(request, org, pk, user_pk):
                              ip_address=client_ip(request))
     messages.success(request, "Stopped sharing the concern.")
     return redirect("safeguarding:concern_detail", org=org, pk=concern.pk)
+
+
+# --- Formal reviews and ceasing -----------------------------------------------------------------
+
+def _formal_url(org, placement) -> str:
+    return reverse("safeguarding:formal_list", kwargs={"org": org, "pk": placement.pk})
+
+
+@org_view(C.VIEW_PUPILS, kinds=SIDES)
+def formal_list(request, org, pk):
+    """The placement's formal reviews, how many unsatisfactory reviews it has had against the agreed
+    number, and (for school leaders) opening one or ceasing the placement."""
+    placement = _placement(pk)
+    readable = selectors.reads_incidents(placement, request.membership)
+    reviews = list(selectors.placement_formal_reviews(placement)) if readable else []
+    offer = selectors.cease_offer(placement, reviews) if readable else None
+    school = request.organisation.kind == K.SCHOOL
+    in_ap = placement.state in IN_AP_STATES
+    return render(request, "safeguarding/formal_list.html", {
+        "placement": placement, "label": _label(request, placement), "readable": readable, "reviews": reviews,
+        "offer": offer, "open_review": next((r for r in reviews if r.is_open), None),
+        "can_open": school and in_ap and request.membership.can(C.RECORD_VISITS),
+        "can_cease": school and request.membership.can(C.MAKE_REFERRALS)
+        and lifecycle.can(placement.state, lifecycle.Transition.END, K.SCHOOL),
+    })
+
+
+@org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
+def formal_open(request, org, pk):
+    placement = _placement(pk)
+    form = FormalOpenForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            review = services.formal_review_open(placement=placement, reason=form.cleaned_data["reason"],
+                                                 by=request.user, organisation=request.organisation, now=clock.now())
+            messages.success(request, "Formal review opened. The headteacher, the AP lead and the provider have "
+                                      "been told.")
+            return redirect("safeguarding:formal_detail", org=org, pk=review.pk)
+    return render_form_page(request, form, title="Open a formal review", caption=_label(request, placement),
+                            back_url=_formal_url(org, placement),
+                            intro="A formal review meeting brings together school leaders, the pupil, their parents "
+                                  "or carers and the provider when progress is unsatisfactory.",
+                            status=400 if form.errors else 200)
+
+
+@org_view(C.VIEW_PUPILS, kinds=SIDES)
+def formal_detail(request, org, pk):
+    review = _get(FormalReview, pk)
+    return _record_page(request, review, "safeguarding/formal_detail.html", review=review,
+                        can_record=review.is_open and request.organisation.kind == K.SCHOOL
+                        and request.membership.can(C.RECORD_VISITS))
+
+
+@org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
+def formal_record(request, org, pk):
+    review = _get(FormalReview, pk)
+    if not review.is_open:
+        raise Http404("This formal review has been recorded")
+    form = FormalRecordForm(posted(request), today=clock.today())
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            services.formal_review_record(review=review, data=form.cleaned_data, by=request.user,
+                                          organisation=request.organisation, now=clock.now())
+            messages.success(request, "Formal review recorded.")
+            return redirect("safeguarding:formal_detail", org=org, pk=review.pk)
+    return render_form_page(request, form, title="Record the formal review", caption=_label(request, review.placement),
+                            back_url=reverse("safeguarding:formal_detail", kwargs={"org": org, "pk": review.pk}),
+                            status=400 if form.errors else 200)
+
+
+@org_view(C.MAKE_REFERRALS, kinds=(K.SCHOOL,))
+def placement_cease(request, org, pk):
+    """Cease the placement (seed 002): after the agreed number of unsatisfactory reviews, or at once
+    when the pupil is in danger. The placement ends through the one lifecycle; a refusal (wrong
+    state, not yet offered) is shown in the error summary and nothing changes."""
+    placement = _placement(pk)
+    title = "Cease the placement"
+    form = CeaseForm(posted(request), initial={"ended_on": clock.today()})
+    if not lifecycle.can(placement.state, lifecycle.Transition.END, K.SCHOOL):
+        form = CeaseForm({})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, f"You cannot cease the placement now: it is {placement.get_state_display().lower()}")
+        return render_form_page(request, form, title=title, caption=_label(request, placement),
+                                back_url=_formal_url(org, placement), status=409, hide_form=True)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            data = form.cleaned_data
+            services.placement_cease(placement=placement, ground=data["ground"], reason=data["reason"],
+                                     destination=data["destination"], destination_details=data["destination_details"],
+                                     ended_on=data["ended_on"], by=request.user, organisation=request.organisation,
+                                     now=clock.now())
+            messages.success(request, "The placement has ceased. The provider has been told.")
+            return redirect(_placement_url(org, placement))
+    offer = selectors.cease_offer(placement)
+    intro = [f"Ceasing for lack of progress needs {offer.agreed} unsatisfactory reviews, or a formal review that "
+             f"decided to cease; this placement has had {offer.count}.",
+             "If the pupil is likely to be in danger, cease it at once: no formal review is needed, and the "
+             "designated safeguarding leads are told straight away."]
+    return render_form_page(request, form, title=title, caption=_label(request, placement),
+                            back_url=_formal_url(org, placement), intro=intro, status=400 if form.errors else 200)

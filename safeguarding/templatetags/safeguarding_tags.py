@@ -22,6 +22,8 @@ def safeguarding_panel(context, placement):
         reads = incidents_url is not None and selectors.reads_incidents(placement, membership)
         panel = {
             "incidents_url": incidents_url,
+            "formal_url": link(membership, "safeguarding:formal_list", pk=placement.pk)
+            if reads and placement.state != "draft" else None,
             "concern_url": link(membership, "safeguarding:concern_create", pk=placement.pk)
             if placement.state != "draft" else None,
             "open_review": selectors.open_review(placement) if reads else None,
