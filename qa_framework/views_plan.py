@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from apcommission import clock
+from apcommission.dashboards import link
 from apcommission.forms import SubmitForm, posted, render_form_page, service_errors
 from tenancy.permissions import org_view
 from tenancy.roles import Capability as C
@@ -79,7 +80,8 @@ def action_list(request, org):
 def visit_plan(request, org, pk):
     visit = _own_visit(request, pk)
     return render(request, "qa_framework/plan_visit.html", {
-        "visit": visit, "actions": selectors.visit_actions(visit), "today": clock.today()})
+        "visit": visit, "actions": selectors.visit_actions(visit), "today": clock.today(),
+        "visit_url": link(request.membership, "qa_framework:visit_detail", pk=visit.pk)})
 
 
 @org_view(C.RUN_QA_VISITS, kinds=OWNERS)

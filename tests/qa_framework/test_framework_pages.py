@@ -110,3 +110,30 @@ def test_the_list_costs_the_same_with_more_frameworks(world, client, django_asse
         own_framework(world)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"{base}/frameworks/").status_code == 200
+
+
+def test_a_completed_visit_still_shows_its_own_wording_after_edit_and_publish(world, client):
+    """Acceptance (issue 13): editing a published framework makes a new version; a completed visit
+    still shows its own version's wording on its report."""
+    from qa_framework import services
+    from qa_framework.factories import qa_visit_in_state
+    from qa_framework.models import VisitState
+    from tenancy.scoping import scope
+
+    from .helpers import NOW
+
+    la = world.org(K.LOCAL_AUTHORITY)
+    officer = world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER)
+    v1 = own_framework(world)
+    done = qa_visit_in_state(local_authority=la, provider=world.org(K.PROVIDER), state=VisitState.COMPLETED,
+                             by=officer, now=NOW, version=v1)
+    with scope(organisation=la):
+        v2 = services.framework_edit(version=v1, changes=[services.RewordStandard("1e", "Visitors sign in at reception")],
+                                     by=officer, organisation=la, now=NOW)
+        services.framework_publish(version=v2, by=officer, organisation=la, now=NOW)
+    done.refresh_from_db()
+    assert done.version_id == v1.pk
+    base = as_officer(client, world)
+    report = client.get(f"{base}/visits/{done.pk}/report/").content.decode()
+    assert "Access to the site is restricted to registered learners" in report
+    assert "Visitors sign in at reception" not in report
