@@ -15,6 +15,7 @@ from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
 from . import selectors, selectors_approval
+from .approval import LAPSE_AFTER_DAYS
 from .models import RAG
 
 # providers.dashboard.DirectoryPanel already counts these two.
@@ -37,15 +38,15 @@ class ApprovedListPanel(Panel):
                                   query={"status": status})
         due = selectors_approval.current_decisions(today=viewer.today, queue="due").count()
         overdue = selectors_approval.current_decisions(today=viewer.today, queue="overdue").count()
-        figures += figure(viewer, "QA visits due within 30 days", due, "qa_framework:approved_list",
-                          query={"queue": "due"})
+        figures += figure(viewer, f"QA visits due in the next {selectors_approval.DUE_WITHIN_DAYS} days", due,
+                          "qa_framework:approved_list", query={"queue": "due"})
         figures += figure(viewer, "QA visits overdue", overdue, "qa_framework:approved_list",
                           query={"queue": "overdue"})
         attention = []
         url = viewer.link("qa_framework:approved_list", query={"queue": "overdue"})
         if overdue and url:
             attention.append(Attention(f"Schedule {overdue} overdue QA visit{'s' if overdue != 1 else ''}", url,
-                                       "Approval lapses 30 days after the due date", True))
+                                       f"Approval lapses {LAPSE_AFTER_DAYS} days after the due date", True))
         return PanelResult(title="Approved list", attention=attention, figures=figures)
 
 

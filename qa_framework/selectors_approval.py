@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
+from .approval import REMINDER_DAYS_BEFORE
 from .models import ApprovalDecision, ApprovalStatus, QAVisit
 
 
@@ -49,7 +50,7 @@ def history_for_directory(*, provider, viewer) -> list[HistoryRow]:
 
 
 QUEUES = ("due", "overdue")
-DUE_WITHIN_DAYS = 30  # "due" on the dashboard and the list: within the ladder's reminder window
+DUE_WITHIN_DAYS = REMINDER_DAYS_BEFORE  # "due" on the dashboard and the list: the ladder's reminder window
 
 
 def current_decisions(*, today: dt.date, queue: str = "", status: str = ""):
@@ -77,7 +78,7 @@ def current_decisions(*, today: dt.date, queue: str = "", status: str = ""):
 
 
 def report_context(visit: QAVisit) -> dict:
-    """What the PDF report shows (templates/qa_framework/report_pdf.html): the visit, its judgements
+    """What the PDF report shows (templates/print/qa_visit_report.html): the visit, its judgements
     by theme with the scale's labels, the theme comments, the plan and the signatures."""
     scale = {row["code"]: row["label"] for row in visit.version.scale}
     themes = {t.pk: {"theme": t, "judgements": [], "comment": ""} for t in visit.version.themes.all()}

@@ -23,11 +23,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from apcommission import signing
+from notifications.services import notify
 from tenancy.models import AuditAction
 from tenancy.roles import Capability as C
-from tenancy.roles import OrganisationKind
+from tenancy.roles import OrganisationKind, Role
 from tenancy.services import audit_record
 
 from .models import ImprovementAction, Judgement, QASignature, QAVisit, ThemeComment, VisitState
@@ -122,7 +124,26 @@ def qa_visit_sign(*, visit: QAVisit, membership, party: str, typed_name: str, po
         from .approval import decide_from_visit
 
         decide_from_visit(visit=visit, by=membership.user, now=now)
+    else:
+        _ask_the_other_side(visit, signed_for=party, now=now)
     return signature
+
+
+def _ask_the_other_side(visit: QAVisit, *, signed_for: str, now: dt.datetime) -> None:
+    """The first signature: the other side's signers are asked to sign (once per visit and side)."""
+    if signed_for == Party.OWNER:
+        org, roles, view, who = visit.provider, [Role.PROVIDER_MANAGER], "qa_framework:visit_sign_provider", visit.owner
+    else:
+        org, view, who = visit.owner, "qa_framework:visit_sign_owner", visit.provider
+        roles = [Role.QA_OFFICER] if visit.owner.kind == OrganisationKind.LOCAL_AUTHORITY else []
+    if not roles:
+        return
+    notify(organisation=org, roles=roles, topic="qa_visit_signature",
+           subject=f"QA visit report to sign: {visit.provider.name}",
+           body=f"{who.name} has signed the report of the QA visit on {visit.scheduled_for:%-d %B %Y}. "
+                "Read it and sign it for your organisation.",
+           link=reverse(view, kwargs={"org": org.slug, "pk": visit.pk}), now=now, target=visit,
+           dedupe_key=f"qa_visit_sign:{visit.pk}:{signed_for}")
 
 
 # --- Immutability: connected in QaFrameworkConfig.ready() -----------------------------------

@@ -82,7 +82,7 @@ def visit_report_pdf(request, org, pk):
     visit = _visit(pk)
     if visit.state not in PROVIDER_SEES:
         raise Http404("Only a completed QA visit has a report")
-    data = pdf.render_pdf("qa_framework/report_pdf.html", selectors_approval.report_context(visit))
+    data = pdf.render_pdf("print/qa_visit_report.html", selectors_approval.report_context(visit))
     audit_request(request, action=AuditAction.EXPORT, obj=visit, detail="QA visit report PDF")
     return pdf.pdf_response(data, f"qa-visit-report-Q-{visit.pk}.pdf")
 
@@ -96,4 +96,5 @@ def approved_list(request, org):
     rows = list(selectors_approval.current_decisions(today=clock.today(), queue=queue, status=status))
     return render(request, "qa_framework/approved_list.html", {
         "rows": rows, "queue": queue if queue in selectors_approval.QUEUES else "", "status": status,
-        "statuses": ApprovalStatus.choices, "today": clock.today()})
+        "statuses": ApprovalStatus.choices, "today": clock.today(),
+        "due_within_days": selectors_approval.DUE_WITHIN_DAYS})

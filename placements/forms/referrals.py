@@ -35,7 +35,9 @@ from ..referral_sections import OPTIONAL_SECTIONS
 
 def _provider_choice_label(provider) -> str:
     listing = getattr(provider, "la_listing", None)
-    note = {"approved": "approved by your local authority", "listed": "listed by your local authority"}.get(
+    note = {"approved": "approved by your local authority",
+            "conditions": "approved with conditions by your local authority",
+            "listed": "listed by your local authority"}.get(
         listing, "not listed by your local authority")
     return f"{provider.name} ({note})"
 

@@ -141,3 +141,19 @@ def test_the_referral_list_starts_with_the_las_listed_providers(world):
     with scope(organisation=school):
         names = [p.name for p in providers_api.providers_for_referral(school)]
     assert names.index("Provider A") < names.index(unlisted.name)
+
+
+def test_schools_are_warned_where_they_act(world, login):
+    """Approved with conditions: the referral's provider list says so, and starting a referral or an
+    SLA with the provider shows the LA's warning."""
+    approval.record_decision(local_authority=world.org(K.LOCAL_AUTHORITY), provider=world.org(K.PROVIDER),
+                             by=None, now=NOW, status=ApprovalStatus.APPROVED_WITH_CONDITIONS)
+    client = login(world.user(K.SCHOOL, Role.AP_LEAD))
+    start = reverse("placements:referral_start", kwargs={"org": "school-a"})
+    assert "Provider A (approved with conditions by your local authority)" in client.get(start).content.decode()
+    page = client.post(start, {"pupil": world.pupils["a"].pk, "provider": world.org(K.PROVIDER).pk,
+                               "registration_code": "B"}, follow=True).content.decode()
+    assert "LA A has approved Provider A with conditions" in page
+    page = client.post(reverse("slas:create", kwargs={"org": "school-a"}),
+                       {"provider": world.org(K.PROVIDER).pk, "template": "default"}, follow=True).content.decode()
+    assert "LA A has approved Provider A with conditions" in page

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apcommission import signing as kernel
+from notifications.models import Notification
 from qa_framework import signing
 from qa_framework.models import ApprovalDecision, Judgement, QASignature, QAVisit, VisitState
 from tenancy.roles import OrganisationKind as K
@@ -33,6 +34,10 @@ def test_both_sides_sign_and_the_visit_is_signed_with_one_hash(world):
     with scopes_disabled():
         expected = kernel.content_hash(signing.canonical_content(visit))
     assert first.content_hash == expected and len(expected) == 64
+    with scopes_disabled():  # the provider's manager is asked to sign, once
+        asked = list(Notification._base_manager.filter(topic="qa_visit_signature"))
+    assert [n.user for n in asked] == [world.user(K.PROVIDER, Role.PROVIDER_MANAGER)]
+    assert f"/o/provider-a/qa/visits/{visit.pk}/sign-for-provider/" in asked[0].link
     second = sign(world, visit, PROVIDER, now=NOW + dt.timedelta(hours=1))
     visit = _reload(visit)
     assert visit.state == VisitState.SIGNED and visit.signed_at == NOW + dt.timedelta(hours=1)
