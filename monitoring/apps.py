@@ -8,11 +8,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from .ladders import register_ladders
-
-        register_ladders()
-
         from .review_ladder import register_review_ladder
         from .review_timeline import register_review_timeline
+        from .timeline_sources import register_sources
 
+        register_ladders()
         register_review_ladder()
         register_review_timeline()
+        register_sources()

@@ -1,6 +1,7 @@
 """Visits on the dashboards (apcommission/dashboards.py): a school's (or trust's) placements with a
-half-termly visit overdue, as things to do and as a figure; an LA's count across its schools. A few
-queries each, whatever the data; each figure counts exactly the list it links to."""
+half-termly visit overdue, as things to do and as a figure; each visit owner's own work (a visit due
+this half term, the school's actions from a visit past their due date); an LA's count across its
+schools. A few queries each, whatever the data; each figure counts exactly the list it links to."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .review_dashboard import review_attention
 from .views import OVERDUE_LABEL
 
 ATTENTION_ITEMS = 5
+MY_ITEMS = 10
 AREA_LABEL = "Placements with a visit overdue in your area's schools"
 
 
@@ -41,6 +43,35 @@ class VisitsPanel(Panel):
         attention.extend(review_attention(viewer))  # review meetings due or overdue (monitoring/review_dashboard.py)
         return PanelResult(title="Visits", attention=attention,
                            figures=figure(viewer, OVERDUE_LABEL, count, "monitoring:visit_list", query=query))
+
+
+@register
+class MyVisitsPanel(Panel):
+    """What needs doing for the visits a member owns (overdue visits are in VisitsPanel for everyone)."""
+
+    key = "monitoring_my_visits"
+    order = 26
+    kinds = frozenset({K.SCHOOL})
+    capabilities = frozenset({C.RECORD_VISITS})
+
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        rows = list(selectors.my_visit_work(viewer.membership, today=viewer.today)[:MY_ITEMS])  # one query
+        attention = []
+        for row in selectors.list_rows(rows, viewer.membership):
+            placement = row.placement
+            url = viewer.link("monitoring:placement_monitoring", pk=placement.pk)
+            if url is None:
+                continue
+            where = f"{row.label.text} at {placement.provider.name}"
+            if placement.visit_due_by is not None:
+                attention.append(Attention(f"Visit {where}", url,
+                                           hint=f"Half-termly visit due by {placement.visit_due_by:%-d %B %Y}"))
+            if placement.actions_overdue:
+                count = placement.actions_overdue
+                attention.append(Attention(
+                    f"{count} action{'s' if count != 1 else ''} from visits to {where}", url,
+                    hint=f"Overdue since {placement.actions_due_since:%-d %B %Y}", overdue=True))
+        return PanelResult(title="Your visits", attention=attention) if attention else None
 
 
 @register

@@ -107,3 +107,25 @@ class VisitActionForm(Form):
         self.today = today
         self.helper = helper(Field.radios("side", small=True), textarea(self, "description"), "owner_name", "due_on",
                              submit="Add the action")
+
+
+VISIT_FREQUENCIES = [
+    (1, "Once each half term (twice a term)"),
+    (2, "Twice each half term (four times a term)"),
+    (3, "Three times each half term"),
+    (4, "Four times each half term"),
+]
+
+
+class VisitSettingsForm(Form):
+    visits_per_half_term = forms.TypedChoiceField(
+        label="How often should the school visit each placement?", coerce=int, choices=VISIT_FREQUENCIES,
+        widget=forms.RadioSelect,
+        help_text="For placements whose signed service level agreement does not say; a signed SLA's number "
+                  "comes first. A half term in which the pupil is at the provider for fewer than 10 school days "
+                  "needs no visit.",
+        error_messages={"required": "Select how often the school should visit each placement"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(Field.radios("visits_per_half_term", small=True), submit="Save settings")

@@ -9,6 +9,7 @@
   `met_at` is set when enough submitted visits are dated in it, or a later visit is logged.
 * `Visit` — the visit record (seed 004 proforma), a draft until submitted.
 * `VisitAction` — an action for the school or the provider agreed at a visit, tracked to done.
+* `VisitSettings` — a school's visits per half term for placements no signed SLA sets a number for.
 
 Who sees which rows: the school its own; a trust its schools'; an LA the windows of its area's
 schools (counts per school only); a provider only submitted visits of its placements and the
@@ -18,6 +19,7 @@ actions for the provider on them.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -139,6 +141,26 @@ class VisitAction(ScopedModel):
                           trust=Q(visit__school__trust=organisation),
                           provider=Q(visit__provider=organisation, visit__state=VisitState.SUBMITTED,
                                      side=ActionSide.PROVIDER))
+
+
+DEFAULT_VISITS_PER_HALF_TERM = 1  # seed 000: at least once per half term (seed 004's "twice termly")
+
+
+class VisitSettings(ScopedModel):
+    """A school's visit requirement where no signed SLA in force says: visits in each half term
+    (1: once per half term, the same as twice a term; 2: twice per half term, four times a term)."""
+
+    school = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="visit_settings")
+    visits_per_half_term = models.PositiveSmallIntegerField(
+        "Visits each half term", default=DEFAULT_VISITS_PER_HALF_TERM,
+        validators=[MinValueValidator(1), MaxValueValidator(10)])
+
+    def __str__(self) -> str:
+        return f"Visit settings of {self.school_id}"
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(school=organisation), trust=Q(school__trust=organisation))
 
 
 from .review_models import (  # noqa: E402, F401  (review meetings: their own module, found through this one)

@@ -58,6 +58,14 @@ def window_on(windows: Sequence[Window], day: dt.date) -> Window | None:
     return next((w for w in windows if w.holds(day)), None)
 
 
+def visits_per_half_term(sla_terms, school_setting: int | None, default: int = 1) -> int:
+    """The visits a half term needs: the signed SLA in force says (its number), else the school's
+    own setting, else the default (once per half term, seed 000)."""
+    if getattr(sla_terms, "sla_id", None) is not None:
+        return sla_terms.visits_per_half_term
+    return school_setting if school_setting else default
+
+
 def active_days(window_days: Sequence[dt.date], *, start: dt.date | None, ended: dt.date | None) -> int:
     """How many of a window's school days the placement is active on (from its start date to its end)."""
     return sum(1 for day in window_days if (start is None or day >= start) and (ended is None or day <= ended))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 
 from placements import selectors as placement_selectors
 from placements.models import IN_AP_STATES, Placement
@@ -21,8 +21,17 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.visibility import DataGroup
 
 from . import rules
-from .models import ActionSide, Visit, VisitAction, VisitPlan, VisitState, VisitWindow
-from .services import Calendars
+from .models import (
+    DEFAULT_VISITS_PER_HALF_TERM,
+    ActionSide,
+    Visit,
+    VisitAction,
+    VisitPlan,
+    VisitSettings,
+    VisitState,
+    VisitWindow,
+)
+from .services import Calendars, school_visit_settings
 
 OVERDUE = "overdue"  # ?queue= of the visits list: the dashboard figure's list
 PAGE_SIZE = 50
@@ -77,6 +86,38 @@ def list_rows(placements, membership) -> list[ListRow]:
     return [ListRow(p, placement_selectors.list_label(p, membership)) for p in placements]
 
 
+def owned_q(membership, prefix: str = "") -> Q:
+    """Placements whose visits this member owns: named on the placement's visit plan, else its
+    agreement's school lead; with neither, the AP lead (as the overdue-visit ladder decides)."""
+    from tenancy.roles import Role
+
+    user_id = membership.user_id
+    unnamed = Q(**{f"{prefix}visit_plan__owner__isnull": True})
+    q = Q(**{f"{prefix}visit_plan__owner_id": user_id}) | (
+        unnamed & Q(**{f"{prefix}current_agreement__school_lead_id": user_id}))
+    if membership.role == Role.AP_LEAD:
+        q |= unnamed & Q(**{f"{prefix}current_agreement__school_lead__isnull": True})
+    return q
+
+
+def my_visit_work(membership, *, today: dt.date):
+    """What the member must do for the placements whose visits they own (the "what needs doing"
+    list): a visit due in the current half term (its window's end), and the school's actions from
+    submitted visits past their due date (how many, and the earliest date). One query."""
+    due = VisitWindow.objects.filter(placement=OuterRef("pk"), start__lte=today, end__gte=today, required__gt=0,
+                                     met_at__isnull=True).values("end")[:1]
+    late = VisitAction.objects.filter(visit__placement=OuterRef("pk"), visit__state=VisitState.SUBMITTED,
+                                      side=ActionSide.SCHOOL, done_on__isnull=True, due_on__lt=today)
+    return (Placement.objects.filter(owned_q(membership), state__in=IN_AP_STATES)
+            .select_related("pupil", "provider")
+            .annotate(visit_due_by=Subquery(due),
+                      actions_overdue=Subquery(late.values("visit__placement").annotate(n=Count("pk")).values("n")),
+                      actions_due_since=Subquery(late.values("visit__placement").annotate(d=Min("due_on"))
+                                                 .values("d")))
+            .filter(Q(visit_due_by__isnull=False) | Q(actions_overdue__gt=0))
+            .order_by("visit_due_by", "pupil__last_name", "pk"))
+
+
 def area_overdue_by_school(*, today: dt.date) -> list[dict]:
     """An LA: per school in its area, how many placements have a visit overdue (numbers only)."""
     return list(VisitWindow.objects.filter(overdue_q(today)).values("school__name")
@@ -116,13 +157,15 @@ def placement_windows(placement: Placement, *, today: dt.date) -> list[WindowRow
     dates = sorted(Visit.objects.filter(placement=placement, state=VisitState.SUBMITTED, visited_on__isnull=False)
                    .values_list("visited_on", flat=True))
     last_day = placement.ended_on or today
+    own = school_visit_settings([school.pk]).get(school.pk)
     rows = []
     for window in calendars.windows(school.pk):
         if window.end < placement.start_date or window.start > last_day:
             continue
         days = rules.active_days(calendars.days(school.pk, window.start, window.end), start=placement.start_date,
                                  ended=placement.ended_on)
-        per = sla_terms_for(school=school, provider=placement.provider, on=window.start).visits_per_half_term
+        per = rules.visits_per_half_term(sla_terms_for(school=school, provider=placement.provider, on=window.start),
+                                         own, DEFAULT_VISITS_PER_HALF_TERM)
         required = rules.required_visits(per, days)
         inside = sum(1 for d in dates if window.holds(d))
         after = any(d > window.end for d in dates)
@@ -180,6 +223,36 @@ def visit_view(visit: Visit, placement: Placement, membership) -> VisitView:
     rows.append(("Date of the next review meeting",
                  f"{visit.next_review_on:%-d %B %Y}" if visit.next_review_on else "Not given"))
     return VisitView(visit, rows, actions if reader.can(DataGroup.EDUCATION) else [])
+
+
+@dataclass
+class Requirement:
+    visits_per_half_term: int
+    source: str  # "sla", "school" or "default"
+    sla_id: int | None = None
+
+    SOURCES = {"sla": "the signed service level agreement", "school": "the school's visit settings",
+               "default": "the default, as no signed service level agreement or school setting says"}
+
+    @property
+    def summary(self) -> str:
+        times = "a visit" if self.visits_per_half_term == 1 else f"{self.visits_per_half_term} visits"
+        return (f"A placement needs {times} in every half term of the school's calendar "
+                f"({self.SOURCES[self.source]})")
+
+
+def visit_requirement(placement: Placement, *, today: dt.date) -> Requirement:
+    """How many visits each half term this placement needs today, and who says so: the signed SLA in
+    force, else the school's setting, else the default (once per half term)."""
+    terms = sla_terms_for(school=placement.school, provider=placement.provider, on=today)
+    own = school_visit_settings([placement.school_id]).get(placement.school_id)
+    per = rules.visits_per_half_term(terms, own, DEFAULT_VISITS_PER_HALF_TERM)
+    source = "sla" if terms.sla_id is not None else ("school" if own else "default")
+    return Requirement(per, source, terms.sla_id)
+
+
+def visit_settings(school) -> VisitSettings:
+    return VisitSettings.objects.filter(school=school).first() or VisitSettings(school=school)
 
 
 def placement_visits(placement: Placement):

@@ -25,7 +25,16 @@ from tenancy.services import audit_record
 
 from . import rules
 from .ladders import VISIT_OVERDUE
-from .models import ActionSide, Visit, VisitAction, VisitPlan, VisitState, VisitWindow
+from .models import (
+    DEFAULT_VISITS_PER_HALF_TERM,
+    ActionSide,
+    Visit,
+    VisitAction,
+    VisitPlan,
+    VisitSettings,
+    VisitState,
+    VisitWindow,
+)
 
 DAYS_AFTER_SPAN = dt.timedelta(days=70)  # calendar days read after a window to find the next window's 5th school day
 
@@ -59,6 +68,12 @@ class Calendars:
         return rules.ladder_anchors(self.days(school_id, window.start, window.end), after)
 
 
+def school_visit_settings(school_ids) -> dict[int, int]:
+    """Each school's own visits per half term (schools without a setting are left out). One query."""
+    return dict(VisitSettings._base_manager.filter(school_id__in=list(school_ids))
+                .values_list("school_id", "visits_per_half_term"))
+
+
 # --- The daily job ----------------------------------------------------------------------------------
 
 def visit_windows_open(*, now: dt.datetime) -> int:
@@ -72,6 +87,7 @@ def visit_windows_open(*, now: dt.datetime) -> int:
         if not placements:
             return 0
         calendars = Calendars({school: la for _, school, la, *_ in placements}, first=today, last=today)
+        own = school_visit_settings(calendars.schools)
         current: dict[int, rules.Window | None] = {}
         window_days: dict[int, list[dt.date]] = {}
         terms: dict[tuple[int, int, dt.date], int] = {}
@@ -86,7 +102,8 @@ def visit_windows_open(*, now: dt.datetime) -> int:
                 continue
             key = (school, provider, window.start)
             if key not in terms:
-                terms[key] = sla_terms_for(school=school, provider=provider, on=window.start).visits_per_half_term
+                terms[key] = rules.visits_per_half_term(sla_terms_for(school=school, provider=provider, on=window.start),
+                                                        own.get(school), DEFAULT_VISITS_PER_HALF_TERM)
             days = rules.active_days(window_days[school], start=start, ended=ended)
             rows.append(VisitWindow(placement_id=pk, school_id=school, provider_id=provider, start=window.start,
                                     end=window.end, required=rules.required_visits(terms[key], days)))
@@ -181,6 +198,24 @@ def visit_save(*, placement: Placement, values: dict, by, organisation, now: dt.
                            .values_list("pk", "placement_id", "start", "end", "required"))
             _windows_met(windows, now=now, late_on=visit.visited_on)
     return visit
+
+
+@transaction.atomic
+def visit_settings_save(*, school, visits_per_half_term: int, by, now: dt.datetime) -> VisitSettings:
+    """A school's visits per half term for placements whose signed SLA (if any) does not say. Windows
+    already open keep what they needed when they opened; the next ones follow the new number."""
+    from tenancy.roles import OrganisationKind
+
+    if school.kind != OrganisationKind.SCHOOL:
+        raise Refusal("Only a school sets how often its placements are visited")
+    row = VisitSettings.objects.select_for_update().filter(school=school).first() or VisitSettings(school=school)
+    row.visits_per_half_term = visits_per_half_term
+    row.full_clean()
+    created = row.pk is None
+    row.save()
+    audit_record(organisation=school, user=by, action=AuditAction.CREATE if created else AuditAction.CHANGE, obj=row,
+                 detail=f"Visits each half term set to {visits_per_half_term}")
+    return row
 
 
 def visit_owner_set(*, placement: Placement, owner, by, organisation, now: dt.datetime) -> VisitPlan:

@@ -34,6 +34,7 @@ class TimelineEntry:
     colour: str = ""  # GOV.UK tag modifier: "", "grey", "green", "red", "yellow", "blue", ...
     url: str = ""
     restricted: bool = False  # the reader may know it exists, nothing more
+    detail: str = ""  # a short line under the title (who acted); never printed for a restricted entry
 
     @property
     def sort_key(self) -> dt.datetime:

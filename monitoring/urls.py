@@ -7,6 +7,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("visits/", views.visit_list, name="visit_list"),
     path("visits/overdue-by-school/", views.area_overdue, name="area_overdue"),
+    path("visits/settings/", views.visit_settings, name="visit_settings"),
     path("placements/<int:pk>/monitoring/", views.placement_monitoring, name="placement_monitoring"),
     path("placements/<int:pk>/monitoring/owner/", views.visit_owner, name="visit_owner"),
     path("placements/<int:pk>/visits/new/", views.visit_create, name="visit_create"),

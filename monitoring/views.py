@@ -27,7 +27,7 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.services import audit_request
 
 from . import selectors, services
-from .forms import VisitActionForm, VisitForm, VisitOwnerForm
+from .forms import VisitActionForm, VisitForm, VisitOwnerForm, VisitSettingsForm
 from .models import Visit, VisitAction
 
 OVERDUE_LABEL = "Placements with a visit overdue"
@@ -77,7 +77,26 @@ def placement_monitoring(request, org, pk):
         "visits": visits, "school_side": school_side,
         "can_record": membership.can(C.RECORD_VISITS) and request.organisation.kind == K.SCHOOL,
         **review_context(placement),
+        "requirement": selectors.visit_requirement(placement, today=today) if school_side else None,
+        "settings_url": link(membership, "monitoring:visit_settings"),
     })
+
+
+@org_view(C.SIGN_AGREEMENTS, kinds=(K.SCHOOL,))  # who agrees the SLA's number sets the school's own
+def visit_settings(request, org):
+    current = selectors.visit_settings(request.organisation)
+    form = VisitSettingsForm(posted(request), initial={"visits_per_half_term": current.visits_per_half_term})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            services.visit_settings_save(school=request.organisation, by=request.user, now=clock.now(),
+                                         visits_per_half_term=form.cleaned_data["visits_per_half_term"])
+        if not form.errors:
+            messages.success(request, "Visit settings saved")
+            return redirect("monitoring:visit_settings", org=org)
+    return render_form_page(request, form, title="Visit settings", caption=request.organisation.name,
+                            back_url=reverse("dashboard", kwargs={"org": org}), back_label="Back to the dashboard",
+                            intro="How often the school visits a pupil at an alternative provider, unless the "
+                                  "signed service level agreement with the provider says.")
 
 
 @org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))

@@ -23,7 +23,8 @@ DEMO_PLACEMENTS = [
     ("hillside-academy", "Jayden", "Clarke", "forge-skills", State.ACTIVE,
      {"sessions": 2, "hours_per_session": 4, "home_school_hours": Decimal("15")}),  # part-time: 23 h
     ("hillside-academy", "Amelia", "Wright", "pathways", State.ACTIVE,
-     {"sessions": 4, "hours_per_session": 4, "home_school_hours": Decimal("10")}),  # Year 11, no destination yet
+     {"sessions": 4, "hours_per_session": 4, "home_school_hours": Decimal("10"),
+      "walked_days_ago": 49}),  # Year 11, no destination yet; started 9 weeks ago (a half term with no visit)
     ("hillside-academy", "Oliver", "Nowak", "green-shoots", State.DRAFT, {}),
     ("hillside-academy", "Chloe", "Bennett", "pathways", State.DRAFT, {"submitted": True}),  # awaiting the head
     ("hillside-academy", "Mohammed", "Ali", "forge-skills", State.ENDED,
@@ -92,6 +93,8 @@ def load_placements_demo(orgs: dict, users: dict, now: dt.datetime) -> list[Plac
         options = dict(options)
         offset = options.pop("start_offset_days", None)
         start = now.date() + dt.timedelta(days=offset) if offset is not None else None
-        created.append(placement_in_state(pupil=pupil, provider=provider, state=state, now=now, start=start,
+        # A placement walked through its lifecycle weeks earlier (referred, agreed and started then).
+        walked = now - dt.timedelta(days=options.pop("walked_days_ago", 0))
+        created.append(placement_in_state(pupil=pupil, provider=provider, state=state, now=walked, start=start,
                                           referral={"school_contacts": SCHOOL_CONTACTS}, **options))
     return created

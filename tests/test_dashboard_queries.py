@@ -32,8 +32,9 @@ K = OrganisationKind
 # 21 with review meetings (issue 12 item 4: the placements whose next review is due or overdue, one query).
 # 22 with improvement plans (issue 13 item 4: a headteacher or AP lead runs the school's termly QA; the
 # open improvement actions by RAG and the overdue ones, one aggregate query).
+# 23 with each visit owner's own work (issue 12 item 8: visits due and overdue actions, one query).
 # Raise it only with a reason: a dashboard is the page everyone opens first.
-QUERY_BUDGET = 22
+QUERY_BUDGET = 23
 
 
 def dashboard_url(org) -> str:

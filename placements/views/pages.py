@@ -119,7 +119,7 @@ def placement_detail(request, org, pk):
         "placement": placement, "label": label, "agreement": agreement,
         "details": selectors.placement_details(placement, reader),
         "contacts": selectors.school_contacts(placement, reader),
-        "events": selectors.timeline(placement, request.membership), "actions": _actions(request, placement),
+        "actions": _actions(request, placement),  # the timeline: {% placement_timeline %} (monitoring)
         "is_school": is_school, "is_provider": request.organisation.is_provider,
         "assessment_status": rules.initial_assessment_status(
             due=placement.initial_assessment_due, done_on=placement.initial_assessment_done_on, on=today),
