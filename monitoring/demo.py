@@ -17,7 +17,7 @@ from apcommission.clock import LONDON, london
 from escalation.models import Escalation
 from escalation.services import escalation_step_now
 from placements.models import Placement
-from tenancy.scoping import scope, scopes_disabled
+from tenancy.scoping import scope
 
 from . import rules, services
 from .ladders import VISIT_OVERDUE
@@ -87,7 +87,7 @@ def _previous_window(placement: Placement, now: dt.datetime) -> rules.Window | N
 
 def _ladder_catches_up(placement: Placement, window: rules.Window, now: dt.datetime) -> None:
     """The engine's step for the window's overdue-visit ladder, at the level the clock demands now."""
-    with scopes_disabled():
+    with scope(organisation=placement.school):  # the school's own ladder rows
         ids = list(Escalation.objects.filter(
             ladder=VISIT_OVERDUE, resolved_at__isnull=True, next_step_at__lte=now,
             target_id__in=VisitWindow.objects.filter(placement=placement, start=window.start).values("pk"))
