@@ -32,7 +32,7 @@ NOW = clock.london(D(2026, 12, 3), dt.time(14, 0))
 SCHOOL_ACTION = "SENTINEL-SCHOOL-ACTION phone home"
 PROVIDER_ACTION = "SENTINEL-PROVIDER-ACTION share timetable"
 CONCERN = "SENTINEL-CONCERN-DETAIL bruise on arm"
-PAGE_BUDGET = 24  # the placement page (school AP lead) with a timeline of 27 entries: measured 24
+PAGE_BUDGET = 29  # the placement page (school AP lead) with a timeline of 27+ entries: measured 24, 29 with review meetings
 
 
 @pytest.fixture
