@@ -31,6 +31,10 @@ def test_both_sides_sign_on_their_pages_and_the_report_reads_back(world, login):
     manager = world.user(K.PROVIDER, Role.PROVIDER_MANAGER)
     la = login(officer)
     url = reverse("qa_framework:visit_sign_owner", kwargs={"org": "la-a", "pk": visit.pk})
+    report_page = reverse("qa_framework:visit_report", kwargs={"org": "la-a", "pk": visit.pk})
+    links = BeautifulSoup(la.get(report_page).content, "html.parser")
+    assert links.find("a", string="Sign the report")["href"] == url
+    assert links.find("a", string="Download the report (PDF)")
     page = BeautifulSoup(la.post(url, {"typed_name": "Wrong Person", "position": "", "confirm": ""}).content,
                          "html.parser")
     summary = page.select_one(".govuk-error-summary").get_text()
@@ -39,8 +43,13 @@ def test_both_sides_sign_on_their_pages_and_the_report_reads_back(world, login):
     assert la.post(url, {"typed_name": officer.full_name, "position": "QA officer", "confirm": "on"}).status_code == 302
     assert "waiting for the other side" in la.get(url).content.decode()
 
+    assert "Sign the report" not in la.get(report_page).content.decode()  # the LA has signed
     provider = login(manager)
     url = reverse("qa_framework:visit_sign_provider", kwargs={"org": "provider-a", "pk": visit.pk})
+    page = provider.get(reverse("qa_framework:visit_report", kwargs={"org": "provider-a", "pk": visit.pk}))
+    links = BeautifulSoup(page.content, "html.parser")
+    assert links.find("a", string="Sign the report")["href"] == url
+    assert f"by {officer.full_name}, QA officer" in links.get_text()
     assert provider.post(url, {"typed_name": manager.full_name, "position": "Manager", "confirm": "on"}).status_code == 302
     with scopes_disabled():
         visit = QAVisit._base_manager.get(pk=visit.pk)
