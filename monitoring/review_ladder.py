@@ -1,8 +1,8 @@
 """The "review_overdue" ladder on the one escalation engine (escalation.ladders), registered in
 MonitoringConfig.ready().
 
-Target: a submitted ReviewMeeting with a next review date; organisation the school. Started when the
-meeting is submitted, stopped when the placement's next meeting is submitted (monitoring.reviews).
+Target: the placement; organisation the school. Started by the daily job for the agreement's first
+review date, and afresh from each submitted meeting's next review date (monitoring.reviews).
 Anchors (monitoring.reviews.review_anchors, 07:00 in England, in the school's days):
 
     1. "reminder" (3 school days before the next review date) → the visit owner;
@@ -16,39 +16,45 @@ the pupil (emails leave the service).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from escalation.ladders import Ladder, Message, Step, StepContext
-from placements.models import IN_AP_STATES
+from placements.models import IN_AP_STATES, Placement
 from tenancy.roles import Role
 
 from .ladders import _owner, owner_ids
-from .review_models import ReviewMeeting
+from .review_models import ReviewMeeting, ReviewState
 from .reviews import REVIEW_OVERDUE
 
 
 @dataclass
-class MeetingFacts:
-    meeting: ReviewMeeting
+class ReviewFacts:
+    placement: Placement
+    due_on: dt.date | None  # the next review date: the last meeting's, else the agreement's first
     owner_id: int | None
 
 
-def load_meetings(ids: list[int]) -> Mapping[int, MeetingFacts]:
-    """The batch's meetings with placement, agreement, provider and visit owner: two queries."""
-    meetings = (ReviewMeeting._base_manager.select_related("placement", "placement__current_agreement", "provider")
-                .in_bulk(ids))
-    owners = owner_ids(m.placement for m in meetings.values())
-    return {pk: MeetingFacts(meeting, owners[meeting.placement_id]) for pk, meeting in meetings.items()}
+def load_placements(ids: list[int]) -> Mapping[int, ReviewFacts]:
+    """The batch's placements with agreement, provider, next review date and visit owner: two queries."""
+    last = (ReviewMeeting._base_manager.filter(placement=OuterRef("pk"), state=ReviewState.SUBMITTED)
+            .order_by("-submitted_at", "-pk").values("next_review_on")[:1])
+    placements = (Placement._base_manager.select_related("current_agreement", "provider")
+                  .annotate(next_review=Subquery(last)).in_bulk(ids))
+    owners = owner_ids(placements.values())
+    return {pk: ReviewFacts(p, p.next_review or (p.current_agreement.review_date if p.current_agreement else None),
+                            owners[pk]) for pk, p in placements.items()}
 
 
 def _while_in_ap(recipients):
-    """Tell `recipients(ctx)` only while the meeting's placement is in AP (ctx.target: MeetingFacts)."""
+    """Tell `recipients(ctx)` only while the placement is in AP (ctx.target: ReviewFacts)."""
     def step(ctx: StepContext):
-        facts: MeetingFacts | None = ctx.target
-        return recipients(ctx) if facts is not None and facts.meeting.placement.state in IN_AP_STATES else []
+        facts: ReviewFacts | None = ctx.target
+        return recipients(ctx) if facts is not None and facts.placement.state in IN_AP_STATES else []
     return step
 
 
@@ -63,18 +69,18 @@ SUBJECTS = {1: "A review meeting is due soon", 2: "A review meeting is overdue",
 
 def review_message(ctx: StepContext) -> Message:
     subject = SUBJECTS[ctx.level]
-    facts: MeetingFacts | None = ctx.target
+    facts: ReviewFacts | None = ctx.target
     if facts is None:
         return Message(subject=subject, body=f"{subject}. Sign in to see which.")
-    meeting = facts.meeting
-    when = f"{meeting.next_review_on:%-d %B %Y}"
-    where = f"1 placement at {meeting.provider.name}"
+    placement = facts.placement
+    when = f"{facts.due_on:%-d %B %Y}" if facts.due_on else "its review date"
+    where = f"1 placement at {placement.provider.name}"
     if ctx.level == 1:
         body = f"{subject}: {where} has its next review meeting on {when}. Sign in to see who, and record it."
     else:
         body = (f"{subject}: {where} was due its review meeting on {when} and none has been recorded. "
                 "Sign in to see who, and record the meeting.")
-    link = reverse("monitoring:placement_monitoring", kwargs={"org": ctx.organisation.slug, "pk": meeting.placement_id})
+    link = reverse("monitoring:placement_monitoring", kwargs={"org": ctx.organisation.slug, "pk": placement.pk})
     return Message(subject=subject, body=body, link=link)
 
 
@@ -86,7 +92,7 @@ REVIEW_OVERDUE_LADDER = Ladder(
         Step(recipients=headteacher, topic="review_overdue", anchor="head"),
     ),
     message=review_message,
-    load_targets=load_meetings,
+    load_targets=load_placements,
 )
 
 

@@ -1,13 +1,13 @@
 """Review meetings on the placement's timeline (monitoring.timeline, issue 12 item 8): each meeting the
-reader's organisation sees (a provider: submitted ones only, by scope), and the next review date the
-last one set, due or overdue. Two queries, whatever the number of meetings."""
+reader's organisation sees (a provider: submitted ones only, by scope), and the next review date (the
+last meeting's, else the agreement's first review date), due or overdue. Two queries, whatever the number of meetings."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from apcommission import clock
-from placements.models import IN_AP_STATES
+from placements.models import IN_AP_STATES, CommissioningAgreement
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
@@ -31,9 +31,14 @@ def review_entries(placement, membership) -> list[TimelineEntry]:
             entries.append(TimelineEntry(at=meeting.updated_at, kind="review", title="Review meeting",
                                          state="Draft", colour="grey", url=url))
     last = next((m for m in meetings if m.state == ReviewState.SUBMITTED), None)
-    if last is not None and last.next_review_on is not None and placement.state in IN_AP_STATES:
-        overdue = last.next_review_on < clock.today()
-        entries.append(TimelineEntry(at=last.next_review_on, kind="review", title="Next review meeting",
+    if last is not None:
+        due = last.next_review_on
+    else:  # before any meeting: the agreement's first review date, read through the reader's scope
+        due = (CommissioningAgreement.objects.filter(pk=placement.current_agreement_id)
+               .values_list("review_date", flat=True).first())
+    if due is not None and placement.state in IN_AP_STATES:
+        overdue = due < clock.today()
+        entries.append(TimelineEntry(at=due, kind="review", title="Next review meeting",
                                      state="Overdue" if overdue else "Due", colour="red" if overdue else "blue"))
     return entries
 

@@ -14,12 +14,14 @@ partial unique constraint), so the rows a draft copied are still the current one
 submitted. A target added to a later agreement version is added at the next meeting by replacing
 or revising; the agreement itself is not reconciled automatically.
 
-**Next review date.** Submitting a meeting with its next review date puts the meeting on the
-"review_overdue" ladder (monitoring.review_ladder), anchored in the school's days (07:00 in
-England): the visit owner (else the AP lead) is reminded REMINDER_SCHOOL_DAYS school days before
-the date; the day after it (the next school day) the owner and the AP lead are told it is overdue;
-HEAD_SCHOOL_DAYS school days after that, the headteacher. Submitting the placement's next meeting
-stops it. A school with no term dates in the calendar counts weekdays.
+**Next review date.** The target of the "review_overdue" ladder (monitoring.review_ladder) is the
+placement, anchored in the school's days (07:00 in England): the visit owner (else the AP lead) is
+reminded REMINDER_SCHOOL_DAYS school days before the date; the school day after it the owner and
+the AP lead are told it is overdue; HEAD_SCHOOL_DAYS school days after that, the headteacher. The
+first date is the agreement's "first review date" (the daily job `first_reviews_open` puts
+placements with no meeting yet on the ladder); submitting a meeting holds the review due and starts
+a fresh run from its next review date (new dedupe keys, so the new date's steps are told once each).
+A school with no term dates around the date counts weekdays.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 
 from apcommission.clock import LONDON, london
 from apcommission.errors import Refusal
-from escalation.services import Start, escalation_resolve_many, escalation_start_many
+from escalation.services import Start, escalation_restart_many, escalation_start_many
 from placements.models import IN_AP_STATES, Placement, Target
 from tenancy.models import AuditAction
+from tenancy.scoping import scopes_disabled
 from tenancy.services import audit_record
 
 from .review_models import ReviewMeeting, ReviewState, TargetOutcome, TargetReview
@@ -199,27 +203,50 @@ def _weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
             if (start + dt.timedelta(days=n)).weekday() < 5]
 
 
-def anchors_for(placement: Placement, due_on: dt.date) -> dict[str, dt.datetime]:
-    """The anchors in the placement's school's days (weekdays when it has no term dates): two queries."""
-    from .services import Calendars
-
-    school_id, la_id = placement.school_id, placement.school.local_authority_id
-    calendars = Calendars({school_id: la_id}, first=due_on - SPAN, last=due_on + SPAN)
+def _anchors(calendars, school_id: int, due_on: dt.date) -> dict[str, dt.datetime]:
     before = calendars.days(school_id, due_on - SPAN, due_on - dt.timedelta(days=1))
     after = calendars.days(school_id, due_on + dt.timedelta(days=1), due_on + SPAN)
-    if not calendars.term_rows:
+    if not before and not after:  # no term dates for the school around the date
         before = _weekdays(due_on - SPAN, due_on - dt.timedelta(days=1))
         after = _weekdays(due_on + dt.timedelta(days=1), due_on + SPAN)
     return review_anchors(before, after, due_on)
 
 
+def anchors_for(placement: Placement, due_on: dt.date) -> dict[str, dt.datetime]:
+    """The anchors in the placement's school's days (weekdays when it has no term dates): two queries."""
+    from .services import Calendars
+
+    calendars = Calendars({placement.school_id: placement.school.local_authority_id}, first=due_on - SPAN,
+                          last=due_on + SPAN)
+    return _anchors(calendars, placement.school_id, due_on)
+
+
 def _ladder_after_submit(meeting: ReviewMeeting, *, now: dt.datetime) -> None:
-    earlier = list(ReviewMeeting.objects.filter(placement_id=meeting.placement_id, state=ReviewState.SUBMITTED)
-                   .exclude(pk=meeting.pk).values_list("pk", flat=True))
-    escalation_resolve_many(ladder=REVIEW_OVERDUE, target_model=ReviewMeeting, target_ids=earlier, by=None,
-                            note="Review meeting held", now=now)
-    if meeting.next_review_on is not None:
-        placement = Placement.objects.select_related("school").get(pk=meeting.placement_id)
-        escalation_start_many(ladder=REVIEW_OVERDUE, target_model=ReviewMeeting, now=now, starts=[
-            Start(target_id=meeting.pk, organisation_id=meeting.school_id,
-                  anchors=anchors_for(placement, meeting.next_review_on))])
+    """The placement's run on the ladder starts again from this meeting's next review date (a fresh
+    run: the earlier date's reminders are over, the new date's are new)."""
+    placement = Placement.objects.select_related("school").get(pk=meeting.placement_id)
+    escalation_restart_many(ladder=REVIEW_OVERDUE, target_model=Placement, now=now, starts=[
+        Start(target_id=placement.pk, organisation_id=placement.school_id,
+              anchors=anchors_for(placement, meeting.next_review_on))])
+
+
+def first_reviews_open(*, now: dt.datetime) -> int:
+    """The daily job: every placement in AP whose agreement in force names its first review date and
+    that has had no meeting yet goes on the ladder for that date (a placement already on it is left
+    as it is). Cross-tenant (beat), idempotent. Returns the placements offered to the ladder."""
+    from .services import Calendars
+
+    with scopes_disabled(), transaction.atomic():
+        held = ReviewMeeting.objects.filter(placement=OuterRef("pk"), state=ReviewState.SUBMITTED)
+        rows = list(Placement.objects.filter(state__in=IN_AP_STATES, current_agreement__review_date__isnull=False)
+                    .exclude(Exists(held)).values_list("pk", "school_id", "school__local_authority_id",
+                                                       "current_agreement__review_date"))
+        if not rows:
+            return 0
+        dates = [due for *_, due in rows]
+        calendars = Calendars({school: la for _, school, la, _ in rows}, first=min(dates) - SPAN,
+                              last=max(dates) + SPAN)
+        starts = [Start(target_id=pk, organisation_id=school, anchors=_anchors(calendars, school, due))
+                  for pk, school, _la, due in rows]
+        escalation_start_many(ladder=REVIEW_OVERDUE, target_model=Placement, starts=starts, now=now)
+    return len(starts)

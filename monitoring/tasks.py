@@ -12,3 +12,15 @@ def open_visit_windows() -> int:
     from .services import visit_windows_open
 
     return visit_windows_open(now=clock.now())
+
+
+@shared_task(name="monitoring.tasks.open_first_reviews")
+def open_first_reviews() -> int:
+    """Daily at 05:35 Europe/London (CELERY_BEAT_SCHEDULE "monitoring-first-reviews"): every placement
+    in AP with no review meeting yet goes on the "review_overdue" ladder for its agreement's first
+    review date. Idempotent; safe to run late or twice. Returns the placements offered to the ladder."""
+    from apcommission import clock
+
+    from .reviews import first_reviews_open
+
+    return first_reviews_open(now=clock.now())

@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.open_visit_windows",
         "schedule": crontab(hour=5, minute=30),  # daily, Europe/London
     },
+    # Placements with no review meeting yet: the review_overdue ladder for the agreement's first review date.
+    "monitoring-first-reviews": {
+        "task": "monitoring.tasks.open_first_reviews",
+        "schedule": crontab(hour=5, minute=35),  # daily, Europe/London
+    },
 }
 # Task modules other than <app>/tasks.py (autodiscovery finds only those): workers import these too.
 CELERY_IMPORTS = ("attendance.tasks_summary",)

@@ -32,7 +32,7 @@ def test_the_demo_has_a_visit_due_and_a_submitted_visit(client):
     # The demo's review meeting (monitoring/review_demo.py): held, its next one due, the provider reads it.
     with scopes_disabled():
         review = ReviewMeeting.objects.get(placement=jayden.placement)
-        assert review.submitted and Escalation.objects.filter(ladder="review_overdue", target_id=review.pk).exists()
+        assert review.submitted and Escalation.objects.filter(ladder="review_overdue", target_id=review.placement_id).exists()
     page = client.get(reverse("monitoring:review_detail", kwargs={"org": jayden.placement.provider.slug,
                                                                   "pk": review.pk})).content.decode()
     assert "A good half term" in page and "and on time every day" in page

@@ -86,7 +86,7 @@ def test_a_review_is_saved_as_a_draft_then_submitted_through_the_form(placed, lo
     with scopes_disabled():
         draft.refresh_from_db()
         assert draft.state == "submitted" and draft.parents_invited_how == "phone"
-        assert Escalation.objects.filter(ladder="review_overdue", target_id=draft.pk).exists()
+        assert Escalation.objects.filter(ladder="review_overdue", target_id=draft.placement_id).exists()
     assert client.get(edit).status_code == 302  # a submitted meeting does not change
     monitoring = soup(client.get(url("placement_monitoring", placed, pk=placed.placements["a"].pk)))
     assert monitoring.select_one('[data-testid="reviews"] a')["href"] == url("review_detail", placed, pk=draft.pk)
@@ -161,7 +161,9 @@ def test_the_timeline_source_lists_meetings_and_the_next_review(placed):
         ReviewMeeting.objects.all().delete()
     meeting(placed, submit=False)
     with scope(organisation=placed.org(K.PROVIDER)):
-        assert review_entries(placed.placements["a"], provider) == []  # a draft is the school's
+        # A draft is the school's; before any meeting the next review is the agreement's first review date.
+        assert [(e.title, e.at) for e in review_entries(placed.placements["a"], provider)] == [
+            ("Next review meeting", D(2026, 10, 19))]
 
 
 def test_the_dashboard_lists_a_review_due_then_overdue(placed, login):

@@ -129,9 +129,9 @@ def told(topic="review_overdue") -> Counter:
 
 
 def test_the_next_review_date_climbs_the_ladder_once_per_level(placed):
-    meeting = save(placed)
+    save(placed)
     with scopes_disabled():
-        row = Escalation.objects.get(ladder="review_overdue", target_id=meeting.pk)
+        row = Escalation.objects.get(ladder="review_overdue", target_id=placed.placements["a"].pk)
         assert row.next_step_at == REMINDER
     sweep(REMINDER - MIN)
     assert told() == Counter()
@@ -154,8 +154,8 @@ def test_the_next_review_date_climbs_the_ladder_once_per_level(placed):
         assert "1 placement at Provider A" in email.body
 
 
-def test_holding_the_next_review_stops_the_ladder(placed):
-    first = save(placed)
+def test_holding_the_next_review_starts_afresh_from_its_date(placed):
+    save(placed)
     sweep(REMINDER)
     save(placed, values={"held_on": D(2026, 12, 8), "next_review_on": D(2027, 1, 27)},
          now=clock.london(D(2026, 12, 8), dt.time(16, 0)))
@@ -163,8 +163,35 @@ def test_holding_the_next_review_stops_the_ladder(placed):
     sweep(HEAD)
     assert told() == Counter({"pastoral.school.a": 1})
     with scopes_disabled():
-        assert Escalation.objects.get(ladder="review_overdue", target_id=first.pk).resolved_at is not None
-        assert Escalation.objects.filter(ladder="review_overdue", resolved_at__isnull=True).count() == 1
+        row = Escalation.objects.get(ladder="review_overdue")
+        assert (row.level, row.next_step_at) == (0, clock.london(D(2027, 1, 22), dt.time(7, 0)))  # Fri 22, Mon 25, Tue 26
+    sweep(clock.london(D(2027, 1, 22), dt.time(7, 0)))
+    assert told() == Counter({"pastoral.school.a": 2})  # the new date's reminder: a new run, told once more
+
+
+def test_the_agreements_first_review_date_goes_on_the_ladder_until_a_meeting_is_held(placed):
+    """The factory's agreement sets the first review six weeks after the start (Monday 19 October, in
+    school a's own half term): reminded on Wednesday 14 October, overdue on Monday 2 November (the
+    next school day), the headteacher on Monday 9 November."""
+    with scopes_disabled():
+        assert placed.placements["a"].current_agreement.review_date == D(2026, 10, 19)
+    other = place(placed, pupil=PupilFactory(school=placed.org(K.SCHOOL), first_name="Reviewed"))
+    save(placed, placement=other, targets={0: {"outcome": "kept"}})  # already had a meeting: not the job's
+    at = clock.london(D(2026, 10, 1), dt.time(5, 35))
+    assert reviews.first_reviews_open(now=at) == 1
+    assert reviews.first_reviews_open(now=at) == 1  # offered again, nothing new
+    with scopes_disabled():
+        row = Escalation.objects.get(ladder="review_overdue", target_id=placed.placements["a"].pk)
+        assert row.next_step_at == clock.london(D(2026, 10, 14), dt.time(7, 0))
+        assert Escalation.objects.filter(ladder="review_overdue").count() == 2
+    for at in (D(2026, 10, 14), D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 10)):
+        sweep(clock.london(at, dt.time(7, 0)))
+    assert told() == Counter({"pastoral.school.a": 2, "ap_lead.school.a": 1, "headteacher.school.a": 1})
+    save(placed, now=clock.london(D(2026, 11, 10), dt.time(16, 0)), values={"held_on": D(2026, 11, 10)})
+    assert reviews.first_reviews_open(now=clock.london(D(2026, 11, 11), dt.time(5, 35))) == 0
+    with scopes_disabled():
+        row = Escalation.objects.get(ladder="review_overdue", target_id=placed.placements["a"].pk)
+        assert (row.level, row.next_step_at) == (0, REMINDER)
 
 
 def test_a_placement_that_left_ap_tells_nobody(placed):
