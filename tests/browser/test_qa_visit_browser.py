@@ -2,14 +2,18 @@
 starts the visit, checks the pre-filled first page, judges all 32 standards of a seed 001 §18-shaped
 framework over its five theme pages (Tab to each radio group, Space for "Fully", an arrow key for
 another level, typing evidence for a few), then sets the outcome — overriding the suggestion, which
-needs a reason — and reads the report. axe-core finds no serious or critical violation on any page
-type it passes, and no page is wider than the tablet.
+needs a reason — and reads the report. Then both sides sign (the officer, then the provider's
+manager, each from the report page) and the PDF report downloads and renders (pdftoppm). axe-core
+finds no serious or critical violation on any page type it passes, and no page is wider than the
+tablet.
 
 `record_visit_by_keyboard` is the journey as a function, so later journeys (signatures, the PDF)
 start where it ends: on the completed visit's report.
 """
 
 from __future__ import annotations
+
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -130,3 +134,49 @@ def test_an_la_officer_records_a_qa_visit_by_keyboard_at_tablet_width(browser_wo
         VisitState.COMPLETED, Outcome.APPROVED_WITH_CONDITIONS, Outcome.APPROVED)
     assert visit.outcome_reason == OVERRIDE_REASON
     assert levels == {code: "partially" if code == PARTIALLY else "fully" for code in standards}
+
+
+def sign_from_the_report(page, axe_check, *, org: str, visit: QAVisit, user) -> None:
+    """From the visit's report page: "Sign the report", the error summary first, then the signature."""
+    page.goto(f"/o/{org}/qa/visits/{visit.pk}/report/")
+    page.get_by_role("link", name="Sign the report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign the QA visit report")
+    page.get_by_role("button", name="Sign the report").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Type your full name to sign")
+    _clean(page, axe_check)
+    page.get_by_label("Your full name").fill(user.full_name)
+    page.get_by_label("Your position").fill("Officer")
+    page.get_by_label("I confirm I am authorised").check()
+    page.get_by_role("button", name="Sign the report").click()
+    expect(page.get_by_text("You have signed the QA visit report")).to_be_visible()
+    _clean(page, axe_check)
+
+
+def test_both_sides_sign_and_the_pdf_report_downloads(browser_world, new_context, axe_check, settings, tmp_path):
+    world = browser_world
+    settings.APC_CLOCK_NOW = WORLD_NOW.isoformat()
+    la, provider = world.org(K.LOCAL_AUTHORITY), world.org(K.PROVIDER)
+    officer = world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER)
+    manager = world.user(K.PROVIDER, Role.PROVIDER_MANAGER)
+    visit = qa_visit_in_state(local_authority=la, provider=provider, state=VisitState.COMPLETED, by=officer,
+                              now=WORLD_NOW, version=seed_framework_version(owner=la, now=WORLD_NOW))
+    page = new_context(width=TABLET).new_page()
+    sign_in(page, officer.email, TEST_PASSWORD)
+    sign_from_the_report(page, axe_check, org=la.slug, visit=visit, user=officer)
+
+    page = new_context(width=TABLET).new_page()
+    sign_in(page, manager.email, TEST_PASSWORD)
+    sign_from_the_report(page, axe_check, org=provider.slug, visit=visit, user=manager)
+    expect(page.get_by_text("Both sides have signed this report")).to_be_visible()
+    page.goto(f"/o/{provider.slug}/qa/visits/{visit.pk}/report/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the report (PDF)").click()
+    path = tmp_path / "report.pdf"
+    download.value.save_as(path)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+                   check=True, capture_output=True)
+    (image,) = tmp_path.glob("page*.png")
+    assert image.stat().st_size > 5_000  # a rendered page, not an empty one
+    with scopes_disabled():
+        visit = QAVisit.objects.get(pk=visit.pk)
+    assert visit.state == VisitState.SIGNED and len(visit.content_hash) == 64
