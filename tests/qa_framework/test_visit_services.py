@@ -188,3 +188,21 @@ def test_save_before_start_is_refused(world, la, provider, officer, version):
     visit = schedule(la, provider, version.framework, officer)
     with scope(organisation=la), pytest.raises(visits.VisitLocked, match="start it first"):
         visits.qa_visit_save(visit=visit, by=officer, organisation=la, now=NOW, overview={"overview": "x"})
+
+
+def test_register_timeliness_and_attendance_of_the_last_term_are_evidence_for_3d(world, la, provider, officer):
+    from attendance.models import TermDates
+    from qa_framework.factories import seed_framework_version
+
+    registers(world)  # 16-18 November 2026: one on time, one late, one missing; one present of three
+    with scopes_disabled():
+        TermDates.objects.create(organisation=la, academic_year=2026, term="autumn", start_date=dt.date(2026, 11, 17),
+                                 end_date=dt.date(2026, 12, 18))
+    version = seed_framework_version(owner=la, now=NOW)
+    visit = start(schedule(la, provider, version.framework, officer), la, officer)
+    with scopes_disabled():
+        evidence = dict(Judgement.objects.filter(visit=visit).values_list("standard__code", "evidence"))
+    # The LA's term holding the visit started on 17 November: the 16th is not counted.
+    assert "Registers 17 November 2026 to 25 November 2026: 0 of 2 submitted by their due time (0.0%)" in evidence["3d"]
+    assert "Attendance 17 November 2026 to 25 November 2026: 0 of 2 sessions (0.0%)" in evidence["4d"]
+    assert evidence["5a"] == ""
