@@ -2,7 +2,7 @@
 (apcommission.signing, the same as SLAs).
 
 * Who signs: for the visit's owner (the LA, or the school for its termly QA), a member who runs QA
-  visits (`run_qa_visits`; a school's `record_visits`); for the provider, a member who signs
+  visits (`run_qa_visits`); for the provider, a member who signs
   agreements (`sign_agreements`: the provider manager).
 * When: the visit is COMPLETED (the outcome chosen for an LA's provider QA).
 * What: `canonical_content(visit)` — the overview, contacts, every judgement with its standard's
@@ -75,9 +75,7 @@ def party_for(visit: QAVisit, membership) -> str | None:
     """Which side `membership` may sign for (None: neither)."""
     org_id = membership.organisation_id
     if org_id == visit.owner_id:
-        capability = (C.RUN_QA_VISITS if membership.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
-                      else C.RECORD_VISITS)
-        return Party.OWNER if membership.can(capability) else None
+        return Party.OWNER if membership.can(C.RUN_QA_VISITS) else None
     if org_id == visit.provider_id:
         return Party.PROVIDER if membership.can(C.SIGN_AGREEMENTS) else None
     return None
@@ -134,10 +132,11 @@ def _ask_the_other_side(visit: QAVisit, *, signed_for: str, now: dt.datetime) ->
     if signed_for == Party.OWNER:
         org, roles, view, who = visit.provider, [Role.PROVIDER_MANAGER], "qa_framework:visit_sign_provider", visit.owner
     else:
-        org, view, who = visit.owner, "qa_framework:visit_sign_owner", visit.provider
-        roles = [Role.QA_OFFICER] if visit.owner.kind == OrganisationKind.LOCAL_AUTHORITY else []
-    if not roles:
-        return
+        org, who = visit.owner, visit.provider
+        if visit.owner.kind == OrganisationKind.LOCAL_AUTHORITY:
+            roles, view = [Role.QA_OFFICER], "qa_framework:visit_sign_owner"
+        else:  # a school's termly QA: its report page (the sign pages are the LA's and the provider's)
+            roles, view = [Role.HEADTEACHER, Role.AP_LEAD], "qa_framework:visit_report"
     notify(organisation=org, roles=roles, topic="qa_visit_signature",
            subject=f"QA visit report to sign: {visit.provider.name}",
            body=f"{who.name} has signed the report of the QA visit on {visit.scheduled_for:%-d %B %Y}. "
