@@ -75,6 +75,29 @@ class MyVisitsPanel(Panel):
 
 
 @register
+class ProviderActionsPanel(Panel):
+    """A provider's managers: the actions schools' visits set for the provider that are past their date."""
+
+    key = "monitoring_provider_actions"
+    order = 27
+    kinds = frozenset({K.PROVIDER})
+    capabilities = frozenset({C.SIGN_AGREEMENTS})
+
+    def build(self, viewer: Viewer) -> PanelResult | None:
+        late = list(selectors.provider_actions_overdue(today=viewer.today)
+                    .annotate(total=Window(Count("pk")))[:ATTENTION_ITEMS])  # one query: the first few and the count
+        attention = []
+        for action in late:
+            placement = action.visit.placement
+            url = viewer.link("monitoring:visit_detail", pk=action.visit_id)
+            if url:
+                label = selectors.list_rows([placement], viewer.membership)[0].label
+                attention.append(Attention(f"Action from {placement.school.name}'s visit for {label.text}", url,
+                                           hint=f"Due {action.due_on:%-d %B %Y}", overdue=True))
+        return PanelResult(title="Visit actions", attention=attention) if attention else None
+
+
+@register
 class AreaVisitsPanel(Panel):
     key = "monitoring_area_visits"
     order = 27

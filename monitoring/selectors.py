@@ -118,6 +118,15 @@ def my_visit_work(membership, *, today: dt.date):
             .order_by("visit_due_by", "pupil__last_name", "pk"))
 
 
+def provider_actions_overdue(*, today: dt.date):
+    """A provider's actions from schools' submitted visits, not done and past their date (the scope
+    gives a provider only its own side's), oldest first."""
+    return (VisitAction.objects.filter(side=ActionSide.PROVIDER, done_on__isnull=True, due_on__lt=today,
+                                       visit__state=VisitState.SUBMITTED, visit__placement__state__in=IN_AP_STATES)
+            .select_related("visit__placement__pupil", "visit__placement__school")
+            .order_by("due_on", "pk"))
+
+
 def area_overdue_by_school(*, today: dt.date) -> list[dict]:
     """An LA: per school in its area, how many placements have a visit overdue (numbers only)."""
     return list(VisitWindow.objects.filter(overdue_q(today)).values("school__name")

@@ -1,5 +1,6 @@
 """The dashboard's "what needs doing" for visits (issue 12 item 8): the visit owner sees the visit due
-this half term and the school's actions from a visit past their due date; another member does not
+this half term and the school's actions from a visit past their due date, a provider's managers the
+actions for the provider past their date; another member does not
 see them as theirs; an item another app registers through the Panel registry shows on the same list;
 the list costs the same with 1 and 6 placements."""
 
@@ -126,3 +127,19 @@ def test_the_list_costs_the_same_with_1_and_6_placements(placed, login, django_a
         with django_assert_num_queries(one):
             response = client.get(url)
     assert sum(item.text.startswith("Visit ") for item in response.context["attention"]) == 6
+
+
+def test_the_providers_manager_sees_its_overdue_actions(placed, login):
+    school, by = placed.org(K.SCHOOL), placed.user(K.SCHOOL, Role.AP_LEAD)
+    with scope(organisation=school):
+        visit = services.visit_save(placement=placed.placements["a"], by=by, organisation=school, now=NOW,
+                                    submit=True, values={"visited_on": D(2026, 12, 2), "visited_time": dt.time(11, 0),
+                                                         "visitor": by, "safeguarding_concerns": False,
+                                                         "parent_contacted": True})
+        services.visit_action_add(visit=visit, side="provider", description="Share the timetable",
+                                  owner_name="Centre manager", due_on=D(2026, 12, 1), by=by, organisation=school)
+    expected = f"Action from {school.name}'s visit for {_name(placed)}"
+    manager = login(placed.user(K.PROVIDER, Role.PROVIDER_MANAGER))
+    assert expected in [t for t, _ in read_dashboard(manager, placed.member(K.PROVIDER, Role.PROVIDER_MANAGER)).attention]
+    staff = login(placed.user(K.PROVIDER, Role.PROVIDER_STAFF))
+    assert expected not in [t for t, _ in read_dashboard(staff, placed.member(K.PROVIDER, Role.PROVIDER_STAFF)).attention]
