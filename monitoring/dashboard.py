@@ -84,8 +84,7 @@ class ProviderActionsPanel(Panel):
     capabilities = frozenset({C.SIGN_AGREEMENTS})
 
     def build(self, viewer: Viewer) -> PanelResult | None:
-        late = list(selectors.provider_actions_overdue(today=viewer.today)
-                    .annotate(total=Window(Count("pk")))[:ATTENTION_ITEMS])  # one query: the first few and the count
+        late = list(selectors.provider_actions_overdue(today=viewer.today)[:ATTENTION_ITEMS])  # one query
         attention = []
         for action in late:
             placement = action.visit.placement
