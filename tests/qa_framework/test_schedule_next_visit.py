@@ -116,3 +116,25 @@ def test_the_la_dashboard_counts_overdue_visits_and_links_to_them(world, login, 
     assert "QA visits overdue" in page and "Providers: approved" in page
     assert "Schedule 1 overdue QA visit" in page
     assert re.search(r'data-total="1"', listing.content.decode()) and "Provider A" in listing.content.decode()
+
+
+def test_the_approved_list_costs_the_same_with_one_provider_or_six(world, login, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from tenancy.models import Organisation
+
+    la = world.org(K.LOCAL_AUTHORITY)
+    client = login(world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER))
+    url = reverse("qa_framework:approved_list", kwargs={"org": "la-a"})
+    _approve(world)
+    client.get(url)  # warm the session and content types
+    with django_assert_max_num_queries(12) as one:
+        assert client.get(url).content.decode().count("govuk-table__row") == 2  # header + 1
+    for n in range(5):
+        provider = Organisation.objects.create(kind=K.PROVIDER, name=f"Extra {n}", slug=f"extra-{n}")
+        approval.record_decision(local_authority=la, provider=provider, status=ApprovalStatus.APPROVED, by=None,
+                                 now=NOW)
+    for query in ("?queue=due", ""):
+        with django_assert_max_num_queries(len(one.captured_queries)):
+            page = client.get(url + query).content.decode()
+    assert page.count("govuk-table__row") == 7
