@@ -8,6 +8,8 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from .ladders import register_ladders
+        from .reports_ladders import register_ladders as register_report_ladders
+        from .reports_timeline import register_sources as register_report_sources
         from .review_ladder import register_review_ladder
         from .review_timeline import register_review_timeline
         from .timeline_sources import register_sources
@@ -16,3 +18,5 @@ class MonitoringConfig(AppConfig):
         register_review_ladder()
         register_review_timeline()
         register_sources()
+        register_report_ladders()
+        register_report_sources()

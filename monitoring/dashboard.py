@@ -108,3 +108,5 @@ class AreaVisitsPanel(Panel):
             return None
         count = selectors.area_overdue_count(today=viewer.today)
         return PanelResult(title="Visits", figures=figure(viewer, AREA_LABEL, count, "monitoring:area_overdue"))
+
+from . import reports_dashboard  # noqa: E402,F401  (termly report panels register themselves)

@@ -163,6 +163,110 @@ class VisitSettings(ScopedModel):
         return kind_rules(organisation, school=Q(school=organisation), trust=Q(school__trust=organisation))
 
 
+# --- Provider termly reports and weekly behaviour updates (issue 12 item 5) -----------------------
+# Written by the provider, read by the school (and the provider); trusts and LAs read none (the
+# report is education data: tenancy.visibility decides which parts each school role reads).
+
+class ReportState(models.TextChoices):
+    DUE = "due", "Due"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+REPORT_OPEN_STATES = (ReportState.DUE, ReportState.DRAFT)
+REPORT_SENT_STATES = (ReportState.SUBMITTED, ReportState.ACKNOWLEDGED)
+
+
+class TermlyReport(ScopedModel):
+    """The provider's termly report on one placement for one term of the school's calendar (seeds
+    000 §5, 004 "Termly Review"); created due by the daily job, the target of "termly_report_due"."""
+
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="termly_reports")
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    term_start = models.DateField()
+    term_end = models.DateField()
+    due_on = models.DateField("Due by")
+    state = models.CharField(max_length=12, choices=ReportState.choices, default=ReportState.DUE, editable=False)
+    attendance_percent = models.DecimalField("Attendance this term (%)", max_digits=4, decimal_places=1, null=True,
+                                             blank=True)
+    attendance_commentary = models.TextField("Commentary on attendance", blank=True)
+    punctuality = models.TextField("Punctuality", blank=True)
+    attitude = models.TextField("Attitude to learning", blank=True)
+    engagement = models.TextField("Engagement", blank=True)
+    behaviour = models.TextField("Behaviour", blank=True)
+    skills_covered = models.TextField("Skills covered this term", blank=True)
+    qualification_progress = models.TextField("Progress towards the qualification", blank=True)
+    # [{"target": "<the agreement's target, as it read>", "progress": "..."}], one per target in force.
+    target_progress = models.JSONField("Progress against each target", default=list, blank=True)
+    next_targets = models.TextField("Targets for next term", blank=True)
+    other_comments = models.TextField("Any other comments", blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", editable=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", editable=False)
+    acknowledgement_comment = models.TextField("Comment", blank=True)
+
+    class Meta:
+        ordering = ["-term_start", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["placement", "term_start"], name="termly_report_once")]
+        indexes = [models.Index(fields=["provider", "state", "due_on"], name="termly_report_provider_state"),
+                   models.Index(fields=["school", "state"], name="termly_report_school_state")]
+
+    def __str__(self) -> str:
+        return f"Termly report {self.pk} on placement {self.placement_id}"
+
+    @property
+    def sent(self) -> bool:
+        return self.state in REPORT_SENT_STATES
+
+    @property
+    def term_name(self) -> str:
+        from .reports_rules import term_label
+
+        return term_label(self.term_start)
+
+    @property
+    def colour(self) -> str:
+        """GOV.UK tag modifier for its state."""
+        return {ReportState.ACKNOWLEDGED: "green", ReportState.SUBMITTED: "blue"}.get(self.state, "grey")
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(school=organisation), provider=Q(provider=organisation))
+
+
+class BehaviourUpdate(ScopedModel):
+    """A short weekly behaviour update from the provider while the placement is in emergency review
+    (seed 001 §17: "a weekly update of behaviour and attitude if there are concerns")."""
+
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="behaviour_updates")
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField("Week beginning")
+    text = models.TextField("Behaviour and attitude this week")
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-week_start", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["placement", "week_start"], name="behaviour_update_weekly")]
+
+    def __str__(self) -> str:
+        return f"Behaviour update {self.pk} on placement {self.placement_id}"
+
+    @classmethod
+    def scope_q(cls, organisation):
+        return kind_rules(organisation, school=Q(school=organisation), provider=Q(provider=organisation))
+
+
 from .review_models import (  # noqa: E402, F401  (review meetings: their own module, found through this one)
     InviteMethod,
     ReviewMeeting,

@@ -74,7 +74,17 @@ def school_visit_settings(school_ids) -> dict[int, int]:
                 .values_list("school_id", "visits_per_half_term"))
 
 
-# --- The daily job ----------------------------------------------------------------------------------
+# --- The daily jobs ---------------------------------------------------------------------------------
+
+def placements_in_ap(today: dt.date) -> tuple[list[tuple], Calendars | None]:
+    """Every placement in AP as (pk, school id, LA id, provider id, start date, end date), and the
+    calendars of their schools around `today` (None without placements). Cross-tenant callers only."""
+    placements = list(Placement.objects.filter(state__in=IN_AP_STATES).values_list(
+        "pk", "school_id", "school__local_authority_id", "provider_id", "start_date", "ended_on"))
+    if not placements:
+        return [], None
+    return placements, Calendars({school: la for _, school, la, *_ in placements}, first=today, last=today)
+
 
 def visit_windows_open(*, now: dt.datetime) -> int:
     """For every placement in AP, the half-term window of its school's calendar that holds today: its
@@ -82,11 +92,9 @@ def visit_windows_open(*, now: dt.datetime) -> int:
     "visit_overdue" ladder. Cross-tenant (beat). Returns the windows put on the ladder this run."""
     today = now.astimezone(LONDON).date()
     with scopes_disabled(), transaction.atomic():
-        placements = list(Placement.objects.filter(state__in=IN_AP_STATES).values_list(
-            "pk", "school_id", "school__local_authority_id", "provider_id", "start_date", "ended_on"))
+        placements, calendars = placements_in_ap(today)
         if not placements:
             return 0
-        calendars = Calendars({school: la for _, school, la, *_ in placements}, first=today, last=today)
         own = school_visit_settings(calendars.schools)
         current: dict[int, rules.Window | None] = {}
         window_days: dict[int, list[dt.date]] = {}

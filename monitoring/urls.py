@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import reports_views, review_views, views
 
 app_name = "monitoring"
 
@@ -20,4 +20,12 @@ urlpatterns = [
     path("reviews/<int:pk>/", review_views.review_detail, name="review_detail"),
     path("reviews/<int:pk>/edit/", review_views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/record.pdf", review_views.review_pdf, name="review_pdf"),
+    # Provider termly reports and weekly behaviour updates (monitoring/reports_views.py).
+    path("placements/<int:pk>/reports/", reports_views.report_list, name="report_list"),
+    path("placements/<int:pk>/behaviour-updates/new/", reports_views.behaviour_update_create,
+         name="behaviour_update_create"),
+    path("reports/<int:pk>/", reports_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", reports_views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/acknowledge/", reports_views.report_acknowledge, name="report_acknowledge"),
+    path("reports/<int:pk>/report.pdf", reports_views.report_pdf, name="report_pdf"),
 ]

@@ -79,6 +79,7 @@ def placement_monitoring(request, org, pk):
         **review_context(placement),
         "requirement": selectors.visit_requirement(placement, today=today) if school_side else None,
         "settings_url": link(membership, "monitoring:visit_settings"),
+        "reports_url": link(membership, "monitoring:report_list", pk=placement.pk),
     })
 
 

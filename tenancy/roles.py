@@ -58,6 +58,7 @@ class Capability(models.TextChoices):
     MANAGE_ATTENDANCE_SETTINGS = "manage_attendance_settings", "Set the school's attendance target and register alerts"
     ACKNOWLEDGE_ALERTS = "acknowledge_alerts", "Acknowledge attendance alerts (missing register, pupil not accounted for)"
     RECORD_VISITS = "record_visits", "Record visits, reviews and outcomes"
+    WRITE_PROVIDER_REPORTS = "write_provider_reports", "Write termly reports and weekly behaviour updates on placements"
     REPORT_SAFEGUARDING = "report_safeguarding", "Report and read safeguarding concerns and incidents"
     SHARE_SAFEGUARDING = "share_safeguarding", "Read every safeguarding concern on the organisation's placements and share one with named people (DSLs)"
     MANAGE_PROVIDER_PROFILE = "manage_provider_profile", "Keep the provider profile and due-diligence pack"
@@ -106,9 +107,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     R.PROVIDER_MANAGER: frozenset({
         C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS, C.VIEW_AGREEMENTS, C.SIGN_AGREEMENTS,
         C.VIEW_FINANCE, C.REPORT_SAFEGUARDING, C.MANAGE_PROVIDER_PROFILE, C.MANAGE_CALENDAR,
-        C.ACKNOWLEDGE_ALERTS,
+        C.ACKNOWLEDGE_ALERTS, C.WRITE_PROVIDER_REPORTS,
     }),
-    R.PROVIDER_STAFF: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS}),
+    # Staff teach the pupil and write what they see (seed 004: "Name of staff completing this form").
+    R.PROVIDER_STAFF: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS,
+                                 C.WRITE_PROVIDER_REPORTS}),
     R.PROVIDER_DSL: frozenset({
         C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING,
         C.SHARE_SAFEGUARDING, C.VIEW_AGREEMENTS, C.ACKNOWLEDGE_ALERTS,

@@ -201,6 +201,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.open_first_reviews",
         "schedule": crontab(hour=5, minute=35),  # daily, Europe/London
     },
+    # Each placement's termly report for the current term and its ladder (issue 12 item 5).
+    "monitoring-termly-reports": {
+        "task": "monitoring.tasks.open_termly_reports",
+        "schedule": crontab(hour=5, minute=40),  # daily, Europe/London
+    },
+    # The weekly behaviour update asked of providers while a placement is in emergency review.
+    "monitoring-behaviour-updates": {
+        "task": "monitoring.tasks.ask_behaviour_updates",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
 }
 # Task modules other than <app>/tasks.py (autodiscovery finds only those): workers import these too.
 CELERY_IMPORTS = ("attendance.tasks_summary",)

@@ -82,6 +82,7 @@ def _kwargs(cls, world) -> dict:
         "referral": lambda: Referral(),
         "staff": lambda: get_user_model().objects.all(),
         "now": lambda: dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC),
+        "targets": lambda: ["Attend 95% of sessions"],
         "kind": lambda: "accident",
     }
     needed = []

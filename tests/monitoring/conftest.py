@@ -10,8 +10,10 @@ on Tuesday 5 January.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connections
 
 from apcommission import clock
 from attendance.models import Term, TermDates
@@ -65,3 +67,27 @@ def placed(world):
     world.placements["a"] = place(world)
     set_owner(world, world.placements["a"])
     return world
+
+
+BACKSTOP = 60  # seconds; reached only when the code under test is broken
+
+
+def twice_at_once(call) -> list[BaseException]:
+    """Run `call` in two threads released together (each with its own connection); the errors raised."""
+    barrier, errors = threading.Barrier(2, timeout=BACKSTOP), []
+
+    def body():
+        try:
+            barrier.wait()
+            call()
+        except BaseException as exc:  # reported to the caller
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=body) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(BACKSTOP)
+    return errors

@@ -7,12 +7,11 @@ submitted visit stops it; a placement starting late in a window is judged fairly
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from apcommission import clock
 from escalation.models import Escalation
@@ -26,10 +25,9 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
-from .conftest import HEAD, OPENING, OVERDUE, REMINDER, WINDOW, D, calendars, place
+from .conftest import HEAD, OPENING, OVERDUE, REMINDER, WINDOW, D, calendars, place, twice_at_once
 
 MIN = dt.timedelta(minutes=1)
-BACKSTOP = 60  # seconds; reached only when the code under test is broken
 
 
 def sweep(at):
@@ -174,26 +172,7 @@ def test_two_sweeps_and_two_jobs_at_once_tell_each_person_once(world, monkeypatc
     calendars(world)
     for n in range(4):
         place(world, pupil=PupilFactory(school=world.org(K.SCHOOL), first_name=f"Held{n}"))
-    barrier, errors = threading.Barrier(2, timeout=BACKSTOP), []
-
-    def twice(call):
-        def body():
-            try:
-                barrier.wait()
-                call()
-            except BaseException as exc:  # reported below
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=body) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(BACKSTOP)
-
-    twice(lambda: open_windows())
-    twice(lambda: sweep(OVERDUE))
+    errors = twice_at_once(lambda: open_windows()) + twice_at_once(lambda: sweep(OVERDUE))
     assert not errors
     with scopes_disabled():
         assert VisitWindow.objects.count() == 4
