@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from apcommission import clock
-from placements.models import IN_AP_STATES, CommissioningAgreement
+from placements.models import IN_AP_STATES, Placement
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
@@ -33,9 +33,12 @@ def review_entries(placement, membership) -> list[TimelineEntry]:
     last = next((m for m in meetings if m.state == ReviewState.SUBMITTED), None)
     if last is not None:
         due = last.next_review_on
-    else:  # before any meeting: the agreement's first review date, read through the reader's scope
-        due = (CommissioningAgreement.objects.filter(pk=placement.current_agreement_id)
-               .values_list("review_date", flat=True).first())
+    elif Placement.current_agreement.is_cached(placement) and placement.current_agreement is not None:
+        # Before any meeting: the agreement's first review date, when the page loaded the agreement with
+        # the placement (no query of its own: the placement page has a query budget).
+        due = placement.current_agreement.review_date
+    else:
+        due = None
     if due is not None and placement.state in IN_AP_STATES:
         overdue = due < clock.today()
         entries.append(TimelineEntry(at=due, kind="review", title="Next review meeting",

@@ -16,6 +16,7 @@ from escalation.models import Escalation
 from monitoring import reviews
 from monitoring.models import ReviewMeeting
 from monitoring.review_timeline import review_entries
+from placements.models import Placement
 from tenancy.roles import ROLE_KINDS, Role, role_has
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
@@ -155,15 +156,18 @@ def test_the_timeline_source_lists_meetings_and_the_next_review(placed):
     with clock.frozen(clock.london(D(2026, 12, 11), dt.time(9, 0))), scope(organisation=placed.org(K.SCHOOL)):
         assert review_entries(placed.placements["a"], school)[1].state == "Overdue"
     provider = placed.member(K.PROVIDER, Role.PROVIDER_MANAGER)
+    with scopes_disabled():
+        fresh = Placement.objects.get(pk=placed.placements["a"].pk)  # nothing of it read yet
     with scope(organisation=placed.org(K.PROVIDER, "b")):
-        assert review_entries(placed.placements["a"], placed.member(K.PROVIDER, Role.PROVIDER_MANAGER, "b")) == []
+        assert review_entries(fresh, placed.member(K.PROVIDER, Role.PROVIDER_MANAGER, "b")) == []
     with scopes_disabled():
         ReviewMeeting.objects.all().delete()
     meeting(placed, submit=False)
     with scope(organisation=placed.org(K.PROVIDER)):
-        # A draft is the school's; before any meeting the next review is the agreement's first review date.
-        assert [(e.title, e.at) for e in review_entries(placed.placements["a"], provider)] == [
-            ("Next review meeting", D(2026, 10, 19))]
+        # A draft is the school's; before any meeting the next review is the agreement's first review date
+        # (when the page loaded the agreement with the placement).
+        loaded = Placement.objects.select_related("current_agreement").get(pk=placed.placements["a"].pk)
+        assert [(e.title, e.at) for e in review_entries(loaded, provider)] == [("Next review meeting", D(2026, 10, 19))]
 
 
 def test_the_dashboard_lists_a_review_due_then_overdue(placed, login):
