@@ -3,7 +3,7 @@ SafeguardingConfig.ready(): incidents, emergency reviews, formal reviews and saf
 
 Who sees what is the selectors' rule, the same as on this app's pages:
 
-* incidents, emergency and formal reviews: the staff who read the pupil's behaviour and progress
+* incidents (with the emergency reviews they opened), formal reviews: the staff who read the pupil's behaviour and progress
   (selectors.reads_incidents: the school's roles with the education group, the placement's provider);
   nobody else gets an entry;
 * concerns (selectors.placement_concerns, as the placement page's panel): the DSLs of the
@@ -29,28 +29,27 @@ def _url(name: str, membership, pk: int) -> str:
     return reverse(f"safeguarding:{name}", kwargs={"org": membership.organisation.slug, "pk": pk})
 
 
-def incident_entries(placement, membership) -> list[TimelineEntry]:
-    if not selectors.reads_incidents(placement, membership):
-        return []
-    return [TimelineEntry(at=i.occurred_at, kind="incident", title=i.get_kind_display(),
-                          state="In an emergency review" if i.review_id else "",
-                          colour="orange" if i.review_id else "", url=_url("incident_detail", membership, i.pk))
-            for i in selectors.placement_incidents(placement).select_related(None).only(
-                "pk", "kind", "occurred_at", "review_id", "placement_id")]
-
-
 def _review_state(review: EmergencyReview, today) -> tuple[str, str]:
     if not review.is_open:
         return "Closed", "grey"
     return ("Overdue", "red") if review.due_on < today else ("Open", "orange")
 
 
-def emergency_review_entries(placement, membership) -> list[TimelineEntry]:
+def incident_entries(placement, membership) -> list[TimelineEntry]:
+    """Incidents and the emergency reviews they opened, from one query: every emergency review is
+    opened by incidents that join it (services._maybe_open_review), so it comes with them."""
     if not selectors.reads_incidents(placement, membership):
         return []
     today = clock.today()
-    entries = []
-    for review in selectors.placement_reviews(placement):
+    entries, reviews = [], {}
+    for i in selectors.placement_incidents(placement):
+        entries.append(TimelineEntry(at=i.occurred_at, kind="incident", title=i.get_kind_display(),
+                                     state="In an emergency review" if i.review_id else "",
+                                     colour="orange" if i.review_id else "",
+                                     url=_url("incident_detail", membership, i.pk)))
+        if i.review_id:
+            reviews[i.review_id] = i.review
+    for review in reviews.values():
         state, colour = _review_state(review, today)
         entries.append(TimelineEntry(at=review.opened_at, kind="emergency_review",
                                      title=f"Emergency review, due by {review.due_on:%-d %B %Y}", state=state,
@@ -84,6 +83,5 @@ def concern_entries(placement, membership) -> list[TimelineEntry]:
 
 def register_sources() -> None:
     register_source("incident", incident_entries)
-    register_source("emergency_review", emergency_review_entries)
     register_source("formal_review", formal_review_entries)
     register_source("concern", concern_entries)
