@@ -6,9 +6,12 @@ or ceasing the placement stops it; emails name the provider, never the pupil."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 
+import pytest
 from django.core import mail
+from django.db import connection, connections
 
 from apcommission import clock
 from attendance.models import Term, TermDates
@@ -16,6 +19,7 @@ from escalation.models import Escalation
 from escalation.services import escalation_sweep
 from notifications.models import Notification
 from notifications.services import notifications_deliver
+from placements.factories import PupilFactory, placement_in_state
 from safeguarding import rules, services
 from safeguarding.ladders import EMERGENCY_REVIEW_OVERDUE
 from safeguarding.models import EmergencyReview
@@ -23,7 +27,7 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role as R
 from tenancy.scoping import scope, scopes_disabled
 
-from .conftest import record
+from .conftest import NOW, record
 
 D = dt.date
 OPENED = clock.london(D(2026, 12, 4), dt.time(11, 0))  # Friday: due 10 days later, Monday 14 December
@@ -127,3 +131,41 @@ def test_the_headteacher_step_counts_weekdays_when_the_school_has_no_term_dates(
         == D(2026, 5, 7)
     assert rules.nth_school_day_after(D(2026, 12, 14), 3, school_days=[D(2026, 12, 15), D(2026, 12, 16),
                                                                         D(2027, 1, 5)]) == D(2027, 1, 5)
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+BACKSTOP = 60  # seconds; reached only when the code under test is broken
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_tell_each_person_once(world, monkeypatch):
+    monkeypatch.setattr("notifications.services._enqueue_delivery", lambda: None)
+    for n in range(3):  # three placements, each with an open emergency review
+        with scopes_disabled():
+            world.placements["a"] = placement_in_state(
+                pupil=PupilFactory(school=world.org(K.SCHOOL), first_name=f"Held{n}"),
+                provider=world.org(K.PROVIDER), state="active", now=NOW)
+        _open_review(world)
+    barrier, errors = threading.Barrier(2, timeout=BACKSTOP), []
+
+    def body():
+        try:
+            barrier.wait()
+            sweep(HEAD)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=body) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(BACKSTOP)
+    assert not errors
+    with scopes_disabled():
+        per_key = Counter(Notification.objects.filter(topic="emergency_review_overdue")
+                          .values_list("user_id", "dedupe_key"))
+    assert per_key and set(per_key.values()) == {1}
+    assert told() == Counter({"headteacher.school.a": 3})  # one per review, the current level only
