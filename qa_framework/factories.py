@@ -66,28 +66,30 @@ def seed_framework_version(*, owner=None, now: dt.datetime) -> FrameworkVersion:
     return framework_version(owner=owner, title="QA framework for unregistered AP", themes=SEED_THEMES, now=now)
 
 
-def qa_visit_in_state(*, local_authority, provider, state: str, by, now: dt.datetime, version=None,
-                      level: str = "fully", outcome: str = "", outcome_reason: str = ""):
-    """A QA visit by `local_authority` to `provider`, walked through the services to `state`
-    (scheduled, in progress or completed; every standard judged `level` before completing). The
-    officer `by` must be a member of the LA. Signed visits are the signing service's."""
+def qa_visit_in_state(*, local_authority=None, provider, state: str, by, now: dt.datetime, version=None,
+                      level: str = "fully", outcome: str = "", outcome_reason: str = "", owner=None):
+    """A QA visit by `local_authority` (or `owner`: a school, for its termly QA) to `provider`,
+    walked through the services to `state` (scheduled, in progress or completed; every standard
+    judged `level` before completing). The officer `by` must be a member of the owner. Signed
+    visits are the signing service's."""
     from . import visits
 
+    owner = owner or local_authority
     if version is None:
-        version = framework_version(owner=local_authority, now=now)
-    with scope(organisation=local_authority):
-        visit = visits.qa_visit_schedule(owner=local_authority, provider=provider, framework=version.framework,
+        version = framework_version(owner=owner, now=now, purpose=visits.OWNER_PURPOSE[owner.kind])
+    with scope(organisation=owner):
+        visit = visits.qa_visit_schedule(owner=owner, provider=provider, framework=version.framework,
                                          scheduled_for=now.date(), owner_representative=by,
                                          provider_representative="Centre manager", by=by, now=now)
         if state == VisitState.SCHEDULED:
             return visit
-        visit = visits.qa_visit_start(visit=visit, by=by, organisation=local_authority, now=now)
+        visit = visits.qa_visit_start(visit=visit, by=by, organisation=owner, now=now)
         if state == VisitState.IN_PROGRESS:
             return visit
         standards = visits.visit_standards(visit)
-        visits.qa_visit_save(visit=visit, by=by, organisation=local_authority, now=now,
+        visits.qa_visit_save(visit=visit, by=by, organisation=owner, now=now,
                              judgements={s.pk: {"level": level, "evidence": f"Seen on the day ({s.code})"}
                                          for s in standards})
         suggested = visits.outcome_suggestion(visit)
         return visits.qa_visit_complete(visit=visit, outcome=outcome or suggested, outcome_reason=outcome_reason,
-                                        by=by, organisation=local_authority, now=now)
+                                        by=by, organisation=owner, now=now)

@@ -40,11 +40,13 @@ class ScheduleForm(Form):
     provider_representative = forms.CharField(label="Provider's representative (optional)", required=False,
                                               max_length=200, widget=text_input(20))
 
-    def __init__(self, *args, providers, staff, frameworks=None, **kwargs):
+    def __init__(self, *args, providers, staff, frameworks=None, provider_help: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         from .models import Framework
 
         self.fields["provider"].queryset = providers
+        if provider_help:
+            self.fields["provider"].help_text = provider_help
         self.fields["framework"].queryset = frameworks if frameworks is not None else Framework.objects.none()
         self.fields["owner_representative"].queryset = staff
         self.helper = helper(Field.select("provider"), Field.select("framework"), "scheduled_for",

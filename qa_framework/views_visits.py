@@ -1,7 +1,10 @@
 """QA visit pages (issue 13 items 2-3). Thin: writes in qa_framework.visits, the rule in
 qa_framework.rules.
 
-* An LA's roles with `run_qa_visits` list, schedule, start and record visits: the first page, one
+* Roles with `run_qa_visits` — an LA's QA officer, and a school's headteacher and AP lead for the
+  school's termly QA of its providers (the same pages: qa_framework.visits says who visits whom
+  on which framework) — list, schedule, start and record their organisation's own visits (a
+  visit of another organisation is a 404, even an LA report shared with the school): the first page, one
   page per theme (a judgement and evidence per standard, the theme's comments; "Save and continue"
   or "Save and come back later" both save what was answered — the autosave works without
   JavaScript), a task list of what is complete, and completing with the outcome.
@@ -30,7 +33,9 @@ from . import visits
 from .forms_visit import OutcomeForm, OverviewForm, ScheduleForm, ThemeForm, VisitFilterForm
 from .models import Outcome, QAVisit, VisitState
 
-LA = (K.LOCAL_AUTHORITY,)
+OWNERS = tuple(visits.OWNER_PURPOSE)  # the LA, and a school for its termly QA
+SCHOOL_OUTCOME_NOTE = ("This is your school's own record of its termly quality assurance: it does not change "
+                       "the local authority's approved list.")
 REPORT_READERS = (K.LOCAL_AUTHORITY, K.PROVIDER, K.SCHOOL)
 
 
@@ -39,6 +44,14 @@ def _visit(pk) -> QAVisit:
         return visits.visit_get(pk)
     except QAVisit.DoesNotExist:
         raise Http404("No such QA visit") from None
+
+
+def _own_visit(request, pk) -> QAVisit:
+    """A visit the organisation runs: the pages that record one never open another's (404)."""
+    visit = _visit(pk)
+    if visit.owner_id != request.organisation.pk:
+        raise Http404("No such QA visit")
+    return visit
 
 
 def _url(name: str, request, **kwargs) -> str:
@@ -58,26 +71,28 @@ def _not_in_progress(request, visit):
     return redirect(_url("visit_detail", request, pk=visit.pk))
 
 
-@org_view(C.RUN_QA_VISITS, kinds=LA)
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_list(request, org):
-    form = VisitFilterForm(request.GET or None, providers=visits.listed_providers())
+    form = VisitFilterForm(request.GET or None, providers=visits.visitable_providers(request.organisation))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(visits.visit_list(state=filters.get("state", ""), provider=filters.get("provider")),
+    page = Paginator(visits.visit_list(state=filters.get("state", ""), provider=filters.get("provider"),
+                                       owner=request.organisation),
                      visits.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "qa_framework/visit_list.html", {"form": form, "page": page, "filtered": bool(filters)})
 
 
-@org_view(C.RUN_QA_VISITS, kinds=LA)
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_schedule(request, org):
-    la = request.organisation
-    form = ScheduleForm(posted(request), providers=visits.listed_providers(), staff=visits.qa_staff(la),
-                        frameworks=visits.provider_frameworks(),
+    owner = request.organisation
+    form = ScheduleForm(posted(request), providers=visits.visitable_providers(owner), staff=visits.qa_staff(owner),
+                        frameworks=visits.visit_frameworks(visits.OWNER_PURPOSE[owner.kind]),
+                        provider_help=visits.PROVIDER_HELP[owner.kind],
                         initial={"owner_representative": request.user.pk, "scheduled_for": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with service_errors(form):
             visit = visits.qa_visit_schedule(
-                owner=la, provider=data["provider"], framework=data["framework"], scheduled_for=data["scheduled_for"],
+                owner=owner, provider=data["provider"], framework=data["framework"], scheduled_for=data["scheduled_for"],
                 owner_representative=data["owner_representative"],
                 provider_representative=data["provider_representative"], by=request.user, now=clock.now())
         if not form.errors:
@@ -87,10 +102,10 @@ def visit_schedule(request, org):
                             status=400 if form.errors else 200)
 
 
-@org_view(C.RUN_QA_VISITS, kinds=LA)
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_detail(request, org, pk):
     """The visit's task list: the first page and each theme, complete or not, then completion."""
-    visit = _visit(pk)
+    visit = _own_visit(request, pk)
     progress = visits.theme_progress(visit) if visit.state == VisitState.IN_PROGRESS else []
     return render(request, "qa_framework/visit_detail.html", {
         "visit": visit, "progress": progress, "overview_complete": visits.overview_complete(visit),
@@ -100,9 +115,9 @@ def visit_detail(request, org, pk):
 
 
 @require_POST
-@org_view(C.RUN_QA_VISITS, kinds=LA)
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_start(request, org, pk):
-    visit = _visit(pk)
+    visit = _own_visit(request, pk)
     form = SubmitForm(request.POST, submit="Start the visit")
     with service_errors(form):
         visits.qa_visit_start(visit=visit, by=request.user, organisation=request.organisation, now=clock.now())
@@ -121,9 +136,9 @@ def _after_save(request, visit, next_url: str):
     return redirect(next_url)
 
 
-@org_view(C.RUN_QA_VISITS, kinds=LA)
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_overview(request, org, pk):
-    visit = _visit(pk)
+    visit = _own_visit(request, pk)
     elsewhere = _not_in_progress(request, visit)
     if elsewhere:
         return elsewhere
@@ -144,9 +159,9 @@ def visit_overview(request, org, pk):
                             status=400 if form.errors else 200)
 
 
-@org_view(C.RUN_QA_VISITS, kinds=LA)
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_theme(request, org, pk, number):
-    visit = _visit(pk)
+    visit = _own_visit(request, pk)
     elsewhere = _not_in_progress(request, visit)
     if elsewhere:
         return elsewhere
@@ -174,9 +189,9 @@ def visit_theme(request, org, pk, number):
                             status=400 if form.errors else 200)
 
 
-@org_view(C.RUN_QA_VISITS, kinds=LA)
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_complete(request, org, pk):
-    visit = _visit(pk)
+    visit = _own_visit(request, pk)
     elsewhere = _not_in_progress(request, visit)
     if elsewhere:
         return elsewhere
@@ -194,7 +209,8 @@ def visit_complete(request, org, pk):
     return render_form_page(request, form, title="Complete the visit", caption=_caption(visit),
                             back_url=_url("visit_detail", request, pk=visit.pk), back_label="Back to the visit",
                             template="qa_framework/visit_complete.html", suggested=Outcome(suggested) if suggested else None,
-                            missing=missing, status=400 if form.errors else 200)
+                            missing=missing, status=400 if form.errors else 200,
+                            outcome_note=SCHOOL_OUTCOME_NOTE if visit.owner.kind == K.SCHOOL else "")
 
 
 @org_view(C.VIEW_AGREEMENTS, kinds=(K.PROVIDER, K.SCHOOL))

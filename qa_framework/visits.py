@@ -5,8 +5,17 @@ service's; after completion nothing here changes a visit.
 Every function runs in the visiting organisation's scope (an LA's pages), is one transaction (a
 refused save writes nothing) and appends to the audit log as the other services do.
 
-* `qa_visit_schedule` — a visit to a provider the LA lists, on the latest published version of the
-  chosen framework (the visit keeps that version).
+* `qa_visit_schedule` — a visit on the latest published version of the chosen framework (the visit
+  keeps that version). Who may run one, of whom, on what (`OWNER_PURPOSE`):
+  - an LA, of a provider it lists in its directory, on a provider QA framework (`provider_qa`, seed
+    001 §18): signed by both sides, its outcome becomes the LA's approval decision (the approved
+    list: qa_framework.approval);
+  - a school (its headteacher and AP lead: `run_qa_visits`), its termly QA of a provider it has an
+    agreed or running placement with or its LA lists, on a termly QA framework
+    (`school_termly_qa`, seed 001 §12: the shipped one or the school's own copy). The same
+    services and pages; its outcome is the school's own record and decides nothing about the LA's
+    approved list (no approval decision is ever made from it: approval is the LA's). The provider
+    reads the school's completed visit of itself as it reads an LA's.
 * `qa_visit_start` — scheduled → in progress: a blank judgement row per standard and a comment row
   per theme, the first page and evidence suggestions pre-filled from what the service knows
   (qa_framework.prefill).
@@ -27,7 +36,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from apcommission.errors import Refusal
-from providers import api as providers_api
 from tenancy.models import AuditAction
 from tenancy.roles import OrganisationKind
 from tenancy.services import audit_record
@@ -35,6 +43,7 @@ from tenancy.services import audit_record
 from . import rules
 from .models import (
     Framework,
+    FrameworkPurpose,
     FrameworkVersion,
     Judgement,
     Outcome,
@@ -48,7 +57,14 @@ from .models import (
 from .prefill import Prefill, provider_prefill
 
 OVERVIEW_FIELDS = Prefill.FIELDS
+# Which organisations run QA visits, and on which purpose of framework.
+OWNER_PURPOSE = {OrganisationKind.LOCAL_AUTHORITY: FrameworkPurpose.PROVIDER_QA,
+                 OrganisationKind.SCHOOL: FrameworkPurpose.SCHOOL_TERMLY_QA}
 FIRST_PAGE_MAX = {"dsl": 200}
+PROVIDER_HELP = {
+    OrganisationKind.LOCAL_AUTHORITY: "Choose a provider your local authority lists in its directory",
+    OrganisationKind.SCHOOL: "Choose a provider your school has a placement with or your local authority lists",
+}
 
 
 class VisitLocked(Refusal):
@@ -97,14 +113,22 @@ def outcome_suggestion(visit: QAVisit) -> str:
 
 # --- Schedule and start ------------------------------------------------------------------
 
+def may_visit(owner, provider) -> bool:
+    """May `owner` run a QA visit of `provider` (`visitable_providers`)?"""
+    return provider.kind == OrganisationKind.PROVIDER and visitable_providers(owner).filter(pk=provider.pk).exists()
+
+
 def qa_visit_schedule(*, owner, provider, framework: Framework, scheduled_for: dt.date, owner_representative,
                       provider_representative: str = "", by, now: dt.datetime) -> QAVisit:
-    """Schedule a visit by `owner` (an LA) to a provider it lists, on the framework's latest
-    published version."""
-    if owner.kind != OrganisationKind.LOCAL_AUTHORITY:
-        raise Refusal("QA visits to providers are run by a local authority")
-    if provider.kind != OrganisationKind.PROVIDER or providers_api.listing_status(provider, owner) is None:
-        raise ValidationError({"provider": "Choose a provider your local authority lists in its directory"})
+    """Schedule a visit by `owner` (an LA, or a school for its termly QA: the module docstring) to
+    a provider it may visit, on the framework's latest published version."""
+    purpose = OWNER_PURPOSE.get(owner.kind)
+    if purpose is None:
+        raise Refusal("QA visits to providers are run by a local authority or, for their termly QA, by schools")
+    if not may_visit(owner, provider):
+        raise ValidationError({"provider": PROVIDER_HELP[owner.kind]})
+    if framework.purpose != purpose or framework.owner_id not in (None, owner.pk):
+        raise ValidationError({"framework": f"Choose a framework for {FrameworkPurpose(purpose).label.lower()}"})
     version = latest_published(framework)
     if version is None:
         raise ValidationError({"framework": "Choose a framework with a published version"})
@@ -244,9 +268,12 @@ def visit_get(pk) -> QAVisit:
     return QAVisit.objects.select_related("version__framework", "provider", "owner", "owner_representative").get(pk=pk)
 
 
-def visit_list(*, state: str = "", provider=None):
-    """The visits the organisation in scope sees, newest first, optionally of one state or provider."""
+def visit_list(*, state: str = "", provider=None, owner=None):
+    """The visits the organisation in scope sees, newest first, optionally of one state or provider,
+    or only those `owner` runs (a school's own visits, not the LA reports shared with it)."""
     qs = QAVisit.objects.select_related("provider", "owner", "owner_representative", "version__framework")
+    if owner is not None:
+        qs = qs.filter(owner=owner)
     if state:
         qs = qs.filter(state=state)
     if provider is not None:
@@ -254,17 +281,28 @@ def visit_list(*, state: str = "", provider=None):
     return qs.order_by("-scheduled_for", "-pk")
 
 
-def listed_providers():
-    """Providers the LA in scope lists (its ProviderListing rows), by name."""
+def visitable_providers(owner):
+    """Providers `owner` may run a QA visit of, by name (read in its scope, and narrowed to it):
+    an LA, those it lists; a school, those it has an agreed or running placement with and those
+    its LA lists."""
+    from placements.models import Placement
+    from placements.selectors import COMMITTED_STATES
     from providers.models import ProviderListing
     from tenancy.models import Organisation
 
-    return Organisation.objects.filter(kind=OrganisationKind.PROVIDER,
-                                       pk__in=ProviderListing.objects.values("provider_id")).order_by("name")
+    if owner.kind == OrganisationKind.LOCAL_AUTHORITY:
+        visitable = Q(pk__in=ProviderListing.objects.filter(local_authority=owner).values("provider_id"))
+    elif owner.kind == OrganisationKind.SCHOOL:
+        placed = Placement.objects.filter(school=owner, state__in=COMMITTED_STATES).values("provider_id")
+        listed = ProviderListing.objects.filter(local_authority_id=owner.local_authority_id).values("provider_id")
+        visitable = Q(pk__in=placed) | (Q(pk__in=listed) if owner.local_authority_id else Q(pk__in=[]))
+    else:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(visitable, kind=OrganisationKind.PROVIDER).order_by("name")
 
 
 def qa_staff(owner):
-    """The LA's active members whose role runs QA visits."""
+    """The LA's (or school's) active members whose role runs QA visits."""
     from django.contrib.auth import get_user_model
 
     from tenancy.models import Membership
@@ -275,12 +313,11 @@ def qa_staff(owner):
     return get_user_model().objects.filter(pk__in=members).order_by("full_name", "email")
 
 
-def provider_frameworks():
-    """Provider QA frameworks the organisation in scope reads (shipped and its own) with a published version."""
-    from .models import FrameworkPurpose
-
+def visit_frameworks(purpose: str):
+    """Frameworks of `purpose` the organisation in scope reads (shipped and its own) with a
+    published version: what its visits may use (an LA: provider QA; a school: termly QA)."""
     published = FrameworkVersion.objects.filter(state=VersionState.PUBLISHED).values("framework_id")
-    return Framework.objects.filter(purpose=FrameworkPurpose.PROVIDER_QA, pk__in=published).order_by("title", "pk")
+    return Framework.objects.filter(purpose=purpose, pk__in=published).order_by("title", "pk")
 
 
 @dataclass

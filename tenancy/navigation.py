@@ -33,7 +33,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Attendance", "attendance:school_attendance", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.TRUST)),
     NavItem("Alerts", "attendance:alerts", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.PROVIDER)),
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
-    NavItem("QA visits", "qa_framework:visit_list", Capability.RUN_QA_VISITS, (K.LOCAL_AUTHORITY,)),
+    NavItem("QA visits", "qa_framework:visit_list", Capability.RUN_QA_VISITS, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("QA reports", "qa_framework:report_list", Capability.VIEW_AGREEMENTS, (K.PROVIDER,)),
     NavItem("Term dates", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("Closure days", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.PROVIDER,)),

@@ -1,6 +1,7 @@
-"""Isolation specs of the QA visit pages (qa_framework/views_visits.py, issue 13 items 2-3): an LA's
-visits, their pages while in progress, and the read-only report (the provider once completed, a
-school only a signed visit its LA shared)."""
+"""Isolation specs of the QA visit pages (qa_framework/views_visits.py, issue 13 items 1-3): an LA's
+visits, and a school's own termly QA visits (a school member opens its school's visit: school b's and
+school c's members get 404), their pages while in progress, and the read-only report (the provider
+once completed, a school only a signed visit its LA shared)."""
 
 from __future__ import annotations
 
@@ -14,23 +15,26 @@ from .registry import UrlSpec
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 
 
-def _visit(world, side, state):
+def _visit(world, side, state, kind=K.LOCAL_AUTHORITY):
+    """An LA's visit; for a school's member, that school's own termly QA visit."""
     from qa_framework.factories import qa_visit_in_state
 
-    return qa_visit_in_state(local_authority=world.org(K.LOCAL_AUTHORITY, side), provider=world.org(K.PROVIDER, side),
-                             state=state, by=world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER, side), now=NOW)
+    owner_role = Role.AP_LEAD if kind == K.SCHOOL else Role.QA_OFFICER
+    owner_kind = K.SCHOOL if kind == K.SCHOOL else K.LOCAL_AUTHORITY
+    return qa_visit_in_state(owner=world.org(owner_kind, side), provider=world.org(K.PROVIDER, side),
+                             state=state, by=world.user(owner_kind, owner_role, side), now=NOW)
 
 
-def _scheduled(world, side):
-    return {"pk": _visit(world, side, "scheduled").pk}
+def _scheduled(world, side, *, kind):
+    return {"pk": _visit(world, side, "scheduled", kind).pk}
 
 
-def _in_progress(world, side):
-    return {"pk": _visit(world, side, "in_progress").pk}
+def _in_progress(world, side, *, kind):
+    return {"pk": _visit(world, side, "in_progress", kind).pk}
 
 
-def _theme(world, side):
-    return {**_in_progress(world, side), "number": 1}
+def _theme(world, side, *, kind):
+    return {**_in_progress(world, side, kind=kind), "number": 1}
 
 
 def _report(world, side, *, kind):
