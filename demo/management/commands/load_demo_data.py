@@ -19,6 +19,7 @@ from placements.demo import load_placements_demo
 from placements.models import Pupil
 from providers.demo import load_providers_demo
 from providers.models import ListingStatus, ProviderListing
+from qa_framework.demo import load_qa_demo
 from safeguarding.demo import load_safeguarding_demo
 from slas.demo import load_slas_demo
 from tenancy.models import Membership, Organisation, SchoolType
@@ -113,6 +114,7 @@ class Command(BaseCommand):
         load_registers_demo(orgs, users, now)
         load_monitoring_demo(orgs, users, now)
         load_safeguarding_demo(orgs, users, now)
+        load_qa_demo(orgs, users, now)
         self._print_logins(rows)
 
     def _organisations(self) -> dict[str, Organisation]:
