@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 
 from apcommission import clock
 from apcommission.errors import Refusal
@@ -108,70 +108,120 @@ def _save_marks(sessions: list[ExpectedSession]) -> None:
 
 # --- Submitting a register -----------------------------------------------------------------
 
-def register_submit(*, register, marks: list[MarkInput], key: uuid.UUID, by, organisation,
+# What a submission reads of each session: its mark fields (written) and what alerts.marks_recorded
+# reads. The register comes in the same query, locked.
+_SUBMIT_FIELDS = ["id", "school", "provider", "starts_at", "register", *_MARK_FIELDS]
+
+
+def register_submit(*, register: Register | int, marks: list[MarkInput], key: uuid.UUID, by, organisation,
                     now: dt.datetime) -> SubmitResult:
     """Write the marks of a register in one transaction; every session of the register must be
     marked. Raises django.core.exceptions.ValidationError (field errors by session) and writes
     nothing if any mark is invalid.
+
+    `register` is the Register or its id (the API passes the id from its URL): the register is read
+    once, locked, with its sessions, through the caller's scope; an id the caller cannot see raises
+    Register.DoesNotExist.
 
     Idempotent by `key`: a key seen before returns `repeated=True` and writes nothing (two identical
     posts at once: the register's row lock orders them, and the key's unique index catches the
     rest). A register already submitted under another key is refused (AlreadySubmitted): a change
     after submission needs a reason (mark_change). A submission after `due_at` is accepted; it
     shows as late (submitted_at > due_at).
+
+    Queries: one read of the locked register and its sessions, one INSERT of the key, one UPDATE
+    per distinct mark, one UPDATE of the register, one of its missing-register ladder. No savepoint:
+    every check runs before the first write and a refusal is raised only once the block has ended,
+    so an enclosing transaction (ATOMIC_REQUESTS, a web form that shows the errors) stays usable.
     """
-    if organisation.pk != register.provider_id:
-        raise Refusal("Only the provider takes this register.")
+    register_id = register if isinstance(register, int) else register.pk
+    with transaction.atomic(savepoint=False):
+        outcome = _submit_locked(register_id, marks, key=key, by=by, organisation=organisation, now=now)
+    if isinstance(outcome, Exception):
+        raise outcome
+    if isinstance(register, Register) and not outcome.repeated:
+        register.submitted_at, register.submitted_by = now, by
+    return outcome
+
+
+def _submit_locked(register_id: int, marks: list[MarkInput], *, key: uuid.UUID, by, organisation,
+                   now: dt.datetime) -> SubmitResult | Exception:
+    """register_submit inside its transaction: the result, or the exception to raise once it ends
+    (nothing has been written when one is returned)."""
+    rows = list(ExpectedSession.objects.filter(register_id=register_id).select_related("register")
+                .select_for_update(of=("register",)).only(*_SUBMIT_FIELDS).order_by("pk"))
     try:
-        with transaction.atomic():
-            locked = Register.objects.select_for_update().get(pk=register.pk)
-            seen = RegisterSubmission.objects.filter(key=key).values_list("register_id", flat=True).first()
-            if seen is not None:
-                return _repeated(seen, register)
-            if locked.submitted_at is not None:
-                raise AlreadySubmitted("This register has already been submitted. To change a mark, "
-                                       "choose Change next to the pupil and give a reason.")
-            sessions = {s.pk: s for s in ExpectedSession.objects.filter(register=locked).order_by("pk")}
-            _check_marks(sessions, marks)
-            # The key first: a concurrent post with the same key waits here on the unique index.
-            RegisterSubmission.objects.create(key=key, register=locked, submitted_at=now, submitted_by=by,
-                                              marks=len(sessions))
-            for mark in marks:
-                _write(sessions[mark.session_id], mark, by=by, now=now)
-            _save_marks(list(sessions.values()))
-            locked.submitted_at, locked.submitted_by = now, by
-            locked.save(update_fields=["submitted_at", "submitted_by"])
-            alerts.register_submitted(locked, by=by, now=now)
-            alerts.marks_recorded(list(sessions.values()), by=by, now=now)
-    except IntegrityError:
-        # The same key committed by another request between our check and our insert.
-        seen = RegisterSubmission.objects.filter(key=key).values_list("register_id", flat=True).first()
-        if seen is None:
-            raise
-        return _repeated(seen, register)
-    register.submitted_at, register.submitted_by = now, by
-    return SubmitResult(register_id=register.pk, marks_written=len(sessions), repeated=False)
+        # A register left with no sessions (its placements ended) is read on its own.
+        locked = rows[0].register if rows else Register.objects.select_for_update().get(pk=register_id)
+    except Register.DoesNotExist as exc:
+        return exc
+    if organisation.pk != locked.provider_id:
+        return Refusal("Only the provider takes this register.")
+    if locked.submitted_at is not None:
+        seen = _key_register(key)
+        if seen is not None:
+            return _repeated(seen, register_id)
+        return AlreadySubmitted("This register has already been submitted. To change a mark, "
+                                "choose Change next to the pupil and give a reason.")
+    sessions = {s.pk: s for s in rows}
+    problem = _marks_problem(sessions, marks)
+    if problem is not None:
+        return problem
+    # The key first: a concurrent post with the same key (to another register: this one is locked)
+    # waits here on the unique index, then finds it taken.
+    if not _key_claim(key, register_id=register_id, by=by, now=now, marks=len(sessions)):
+        return _repeated(_key_register(key), register_id)
+    for mark in marks:
+        _write(sessions[mark.session_id], mark, by=by, now=now)
+    _save_marks(list(sessions.values()))
+    locked.submitted_at, locked.submitted_by = now, by
+    locked.save(update_fields=["submitted_at", "submitted_by"])
+    alerts.register_submitted(locked, by=by, now=now)
+    alerts.marks_recorded(list(sessions.values()), by=by, now=now)
+    return SubmitResult(register_id=register_id, marks_written=len(sessions), repeated=False)
 
 
-def _repeated(seen_register_id: int, register) -> SubmitResult:
-    if seen_register_id != register.pk:
-        raise Refusal("This submission key belongs to another register. Reload the page and submit again.")
-    return SubmitResult(register_id=register.pk, marks_written=0, repeated=True)
+def _key_register(key: uuid.UUID) -> int | None:
+    """The register a submission key was used for, if the caller can see it."""
+    return RegisterSubmission.objects.filter(key=key).values_list("register_id", flat=True).first()
 
 
-def _check_marks(sessions: dict[int, ExpectedSession], marks: list[MarkInput]) -> None:
+def _key_claim(key: uuid.UUID, *, register_id: int, by, now: dt.datetime, marks: int) -> bool:
+    """INSERT the submission (its key) unless the key exists: True when this call inserted it.
+    `ON CONFLICT DO NOTHING` waits for a concurrent insert of the same key to commit or roll back
+    and then skips the row instead of raising IntegrityError, so no savepoint is needed to carry on
+    after a taken key. The register was read and locked through the caller's scope."""
+    meta = RegisterSubmission._meta
+    values = {"key": key, "register": register_id, "submitted_at": now, "submitted_by": by.pk, "marks": marks}
+    fields = [meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote(meta.get_field('key').column)}) "
+           f"DO NOTHING RETURNING {quote(meta.pk.column)}")
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+def _repeated(seen_register_id: int | None, register_id: int) -> SubmitResult | Refusal:
+    if seen_register_id != register_id:
+        return Refusal("This submission key belongs to another register. Reload the page and submit again.")
+    return SubmitResult(register_id=register_id, marks_written=0, repeated=True)
+
+
+def _marks_problem(sessions: dict[int, ExpectedSession], marks: list[MarkInput]) -> Exception | None:
     errors: dict[str, str] = {}
     given = [m.session_id for m in marks]
     unknown = [pk for pk in given if pk not in sessions]
     if unknown or len(set(given)) != len(given):
-        raise Refusal("The register has changed since the page was opened. Reload the page and mark it again.")
+        return Refusal("The register has changed since the page was opened. Reload the page and mark it again.")
     for mark in marks:
         errors.update(mark_problems(mark, suffix=f"_{mark.session_id}"))
     for pk in sessions:
         if pk not in given:
             errors[f"mark_{pk}"] = "Choose Present, Late, Absent or Not required"
-    if errors:
-        raise ValidationError(errors)
+    return ValidationError(errors) if errors else None
 
 
 # --- Changing a mark after submission -------------------------------------------------------
