@@ -32,7 +32,7 @@ NOW = clock.london(D(2026, 12, 3), dt.time(14, 0))
 SCHOOL_ACTION = "SENTINEL-SCHOOL-ACTION phone home"
 PROVIDER_ACTION = "SENTINEL-PROVIDER-ACTION share timetable"
 CONCERN = "SENTINEL-CONCERN-DETAIL bruise on arm"
-PAGE_BUDGET = 29  # the placement page (school AP lead) with a timeline of 27+ entries: measured 24, 29 with review meetings
+PAGE_BUDGET = 31  # the placement page (school AP lead) with a timeline of 27+ entries: measured 24; +review meetings 29; +termly reports and weekly behaviour updates (one query per record kind, none per entry) 31
 
 
 @pytest.fixture
