@@ -8,13 +8,13 @@ import datetime as dt
 
 from tenancy.scoping import scope, scopes_disabled
 
+from . import services
 from .models import (
     Framework,
     FrameworkPurpose,
     FrameworkVersion,
     Standard,
     Theme,
-    VersionState,
     VisitState,
 )
 
@@ -50,14 +50,17 @@ def framework_version(*, owner=None, title: str = "Provider QA framework", theme
     with scopes_disabled():
         framework = Framework.objects.create(owner=owner, title=title, purpose=purpose, created_at=now)
         version = FrameworkVersion.objects.create(
-            framework=framework, number=1, scale=scale if scale is not None else SEED_SCALE, created_at=now,
-            state=VersionState.PUBLISHED if published else VersionState.DRAFT,
-            published_at=now if published else None)
+            framework=framework, number=1, scale=scale if scale is not None else SEED_SCALE, created_at=now)
         for number, (theme_title, codes) in enumerate(themes, start=1):
             theme = Theme.objects.create(version=version, number=number, title=theme_title)
             Standard.objects.bulk_create(
                 Standard(theme=theme, code=code, position=position, text=f"Standard {code}: what good looks like")
                 for position, code in enumerate(codes, start=1))
+        if published and owner is None:
+            version = services.shipped_framework_publish(version=version, now=now)
+    if published and owner is not None:
+        with scope(organisation=owner):
+            version = services.framework_publish(version=version, by=None, organisation=owner, now=now)
     return version
 
 

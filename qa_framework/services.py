@@ -252,6 +252,23 @@ def framework_edit(*, version: FrameworkVersion, changes: Sequence[Change], by, 
 def framework_publish(*, version: FrameworkVersion, by, organisation, now: dt.datetime) -> FrameworkVersion:
     """Publish a draft: from now on it does not change, and new QA visits use it."""
     _check_owner(version, organisation)
+    with transaction.atomic():
+        version = _publish(version, by=by, now=now)
+        audit_record(organisation=organisation, user=by, action=AuditAction.CHANGE, obj=version,
+                     detail=f"Version {version.number} published")
+    return version
+
+
+def shipped_framework_publish(*, version: FrameworkVersion, now: dt.datetime) -> FrameworkVersion:
+    """Publish a framework shipped with the service (no owner, so nobody's audit log): migration 0002
+    installs the seed frameworks already published; factories building other shipped ones use this."""
+    if version.framework.owner_id is not None:
+        raise Refusal("Only a framework shipped with the service is published without an owner")
+    with transaction.atomic():
+        return _publish(version, by=None, now=now)
+
+
+def _publish(version: FrameworkVersion, *, by, now: dt.datetime) -> FrameworkVersion:
     if version.published:
         raise Refusal(f"Version {version.number} is already published")
     themes = list(Theme.objects.filter(version=version).values_list("number", flat=True))
@@ -263,14 +280,11 @@ def framework_publish(*, version: FrameworkVersion, by, organisation, now: dt.da
         raise Refusal(f"Add at least one standard to theme {', '.join(empty)} before publishing")
     if not version.scale:
         raise Refusal("The framework needs a judgement scale before publishing")
-    with transaction.atomic():
-        updated = FrameworkVersion.objects.filter(pk=version.pk, state=VersionState.DRAFT).update(
-            state=VersionState.PUBLISHED, published_at=now, published_by=by)
-        if not updated:
-            raise Refusal(f"Version {version.number} is already published")
-        version.refresh_from_db()
-        audit_record(organisation=organisation, user=by, action=AuditAction.CHANGE, obj=version,
-                     detail=f"Version {version.number} published")
+    updated = FrameworkVersion.objects.filter(pk=version.pk, state=VersionState.DRAFT).update(
+        state=VersionState.PUBLISHED, published_at=now, published_by=by)
+    if not updated:
+        raise Refusal(f"Version {version.number} is already published")
+    version.refresh_from_db()
     return version
 
 
