@@ -49,6 +49,8 @@ def _sign(request, org, pk, party):
     report = reverse("qa_framework:visit_report_pdf", kwargs={"org": org, "pk": visit.pk})
     if visit.state not in PROVIDER_SEES:
         raise Http404("Only a completed QA visit is signed")
+    if party == signing.Party.OWNER and visit.owner_id != request.membership.organisation_id:
+        raise Http404("Only the organisation that ran the visit signs for it")  # a school reading its LA's report
     signatures = list(visit.signatures.select_related("user"))
     form = QASignForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -65,7 +67,7 @@ def _sign(request, org, pk, party):
         hide_form=visit.signed or any(s.party == party for s in signatures))
 
 
-@org_view(C.RUN_QA_VISITS, kinds=(K.LOCAL_AUTHORITY,))
+@org_view(C.RUN_QA_VISITS, kinds=(K.LOCAL_AUTHORITY, K.SCHOOL))
 def visit_sign_owner(request, org, pk):
     return _sign(request, org, pk, signing.Party.OWNER)
 

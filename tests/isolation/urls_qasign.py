@@ -21,8 +21,23 @@ def _completed(world, side, *, kind):
     return {"pk": visit.pk}
 
 
+def _own_completed(world, side, *, kind):
+    """The visit the reader's organisation ran: the LA's, or for a school its own termly QA visit."""
+    if kind != K.SCHOOL:
+        return _completed(world, side, kind=kind)
+    import datetime as dt
+
+    from qa_framework.factories import qa_visit_in_state
+    from tenancy.roles import Role
+
+    now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+    visit = qa_visit_in_state(owner=world.org(K.SCHOOL, side), provider=world.org(K.PROVIDER, side),
+                              state="completed", by=world.user(K.SCHOOL, Role.AP_LEAD, side), now=now)
+    return {"pk": visit.pk}
+
+
 URLS = {
-    "qa_framework:visit_sign_owner": UrlSpec(kwargs=_completed),
+    "qa_framework:visit_sign_owner": UrlSpec(kwargs=_own_completed),
     "qa_framework:visit_sign_provider": UrlSpec(kwargs=_completed),
     "qa_framework:visit_report_pdf": UrlSpec(kwargs=_completed),
     "qa_framework:approved_list": UrlSpec(),

@@ -83,10 +83,15 @@ def test_a_school_records_its_termly_qa_visit_end_to_end_and_no_approval_comes_o
     client = login(manager)
     assert SENTINEL in client.get(url(provider, "visit_report", pk=visit.pk)).content.decode()
     assert school.name in client.get(url(provider, "report_list")).content.decode()
-    # Signed by both sides: the visit is signed, and still no approval decision (approval is the LA's).
-    with scope(organisation=school):
-        signing.qa_visit_sign(visit=visit, membership=world.member(K.SCHOOL, Role.AP_LEAD, "a"),
-                              party=signing.Party.OWNER, typed_name=ap_lead.full_name, position="AP lead", now=NOW)
+    # Signed by both sides (the school on its sign page, linked from the report): the visit is
+    # signed, and still no approval decision (approval is the LA's).
+    client = login(ap_lead)
+    report = soup(client.get(url(school, "visit_report", pk=visit.pk)))
+    sign_page = url(school, "visit_sign_owner", pk=visit.pk)
+    assert report.select_one(f'a[href="{sign_page}"]') is not None
+    response = client.post(sign_page, {"typed_name": ap_lead.full_name, "position": "AP lead", "confirm": "on"})
+    assert response.status_code == 302
+    assert "You have signed the QA visit report" in client.get(sign_page).content.decode()
     with scope(organisation=provider):
         signing.qa_visit_sign(visit=visit, membership=world.member(K.PROVIDER, Role.PROVIDER_MANAGER, "a"),
                               party=signing.Party.PROVIDER, typed_name=manager.full_name, position="Manager", now=NOW)
