@@ -17,6 +17,7 @@ from tenancy.scoping import scope
 from . import services, signing
 from .factories import qa_visit_in_state
 from .models import Framework, FrameworkPurpose, QAVisit
+from .shipped import ensure_shipped_frameworks
 from .visits import latest_published
 
 VISITED_DAYS_AGO = 7
@@ -28,6 +29,7 @@ def load_qa_demo(orgs: dict, users: dict, now: dt.datetime) -> None:
     officer, manager = users.get("la-qa"), users.get("provider-manager")
     if None in (la, provider, officer, manager):
         return
+    ensure_shipped_frameworks()
     with scope(organisation=la):
         if QAVisit.objects.filter(provider=provider).exists():
             return

@@ -17,6 +17,7 @@ from qa_framework.models import (
     ThemeComment,
     VisitState,
 )
+from qa_framework.shipped import ensure_shipped_frameworks
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
@@ -27,6 +28,7 @@ NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 def completed_visit(world, side="a", *, outcome=Outcome.APPROVED, now=NOW, level="fully") -> QAVisit:
     la, provider = world.org(K.LOCAL_AUTHORITY, side), world.org(K.PROVIDER, side)
     officer = world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER, side)
+    ensure_shipped_frameworks()  # a transactional test before this one on the worker flushed them
     with scopes_disabled():
         version = Framework._base_manager.get(owner=None, purpose=FrameworkPurpose.PROVIDER_QA).versions.get(number=1)
         visit = QAVisit._base_manager.create(

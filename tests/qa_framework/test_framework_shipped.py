@@ -76,3 +76,17 @@ def test_shipped_frameworks_are_readable_by_las_and_schools_not_providers(world)
         with scope(organisation=world.org(kind)):
             assert Framework.objects.count() == sees, kind
             assert FrameworkVersion.objects.count() == sees, kind
+
+
+def test_the_shipped_frameworks_come_back_after_a_flush_and_only_once():
+    """A flushed database (manage.py flush; transactional tests) loses migration data: the demo
+    loader puts the shipped frameworks back from the migration's own data, once."""
+    from qa_framework.shipped import ensure_shipped_frameworks
+
+    with scopes_disabled():
+        before = {(f.title, f.versions.get().themes.count()) for f in Framework.objects.filter(owner__isnull=True)}
+        Framework.objects.filter(owner__isnull=True).delete()
+        ensure_shipped_frameworks()
+        ensure_shipped_frameworks()
+        after = {(f.title, f.versions.get().themes.count()) for f in Framework.objects.filter(owner__isnull=True)}
+    assert after == before and len(after) == 2
