@@ -2,13 +2,13 @@
 starts the visit, checks the pre-filled first page, judges all 32 standards of a seed 001 §18-shaped
 framework over its five theme pages (Tab to each radio group, Space for "Fully", an arrow key for
 another level, typing evidence for a few), then sets the outcome — overriding the suggestion, which
-needs a reason — and reads the report. Then both sides sign (the officer, then the provider's
-manager, each from the report page) and the PDF report downloads and renders (pdftoppm). axe-core
+needs a reason — and reads the report; adds an improvement plan row by keyboard. Then both sides
+sign (the officer, then the provider's manager, each from the report page) and the PDF report
+downloads and renders (pdftoppm). One journey, as the acceptance describes it. axe-core
 finds no serious or critical violation on any page type it passes, and no page is wider than the
 tablet.
 
-`record_visit_by_keyboard` is the journey as a function, so later journeys (signatures, the PDF)
-start where it ends: on the completed visit's report.
+`record_visit_by_keyboard` and `sign_from_the_report` are its steps as functions.
 """
 
 from __future__ import annotations
@@ -107,11 +107,16 @@ def record_visit_by_keyboard(page, axe_check, *, org: str, visit: QAVisit, stand
     _clean(page, axe_check)  # the report
 
 
-def test_an_la_officer_records_a_qa_visit_by_keyboard_at_tablet_width(browser_world, new_context, axe_check, settings):
+def test_an_la_officer_records_a_qa_visit_by_keyboard_sets_a_plan_and_both_sides_sign(
+        browser_world, new_context, axe_check, settings, tmp_path):
+    """Issue 13's acceptance journey at tablet width (768 px): all 32 standards by keyboard, the
+    outcome (overridden with a reason), an improvement plan row by keyboard, both sides sign, and the
+    PDF report downloads and renders; axe-core finds no serious or critical violation on the way."""
     world = browser_world
     settings.APC_CLOCK_NOW = WORLD_NOW.isoformat()
     la, provider = world.org(K.LOCAL_AUTHORITY), world.org(K.PROVIDER)
     officer = world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER)
+    manager = world.user(K.PROVIDER, Role.PROVIDER_MANAGER)
     ProviderProfileFactory(provider=provider)  # the first page is pre-filled from it
     OfferFactory(provider=provider, title="Motor vehicle", part_time_days=2)
     version = seed_framework_version(owner=la, now=WORLD_NOW)
@@ -135,35 +140,30 @@ def test_an_la_officer_records_a_qa_visit_by_keyboard_at_tablet_width(browser_wo
     assert visit.outcome_reason == OVERRIDE_REASON
     assert levels == {code: "partially" if code == PARTIALLY else "fully" for code in standards}
 
-
-def sign_from_the_report(page, axe_check, *, org: str, visit: QAVisit, user) -> None:
-    """From the visit's report page: "Sign the report", the error summary first, then the signature."""
-    page.goto(f"/o/{org}/qa/visits/{visit.pk}/report/")
-    page.get_by_role("link", name="Sign the report").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign the QA visit report")
-    page.get_by_role("button", name="Sign the report").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Type your full name to sign")
+    # --- An improvement plan row, by keyboard, from the report's plan page.
+    page.goto(f"/o/{la.slug}/qa/visits/{visit.pk}/improvement-plan/new/")
+    tab_to(page, "input[name=area]")
+    page.keyboard.type("Fire drill records")
+    tab_to(page, "textarea[name=actions]")
+    page.keyboard.type("Hold a fire drill each half term and keep the log")
+    tab_to(page, "input[name=rag]")
+    page.keyboard.press("Space")  # the first rating (red), checked from the keyboard
+    tab_to(page, "#id_due_on_0")
+    page.keyboard.type("31")
+    tab_to(page, "#id_due_on_1")
+    page.keyboard.type("1")
+    tab_to(page, "#id_due_on_2")
+    page.keyboard.type("2027")
+    tab_to(page, "input[name=who_by]")
+    page.keyboard.type("Centre manager")
     _clean(page, axe_check)
-    page.get_by_label("Your full name").fill(user.full_name)
-    page.get_by_label("Your position").fill("Officer")
-    page.get_by_label("I confirm I am authorised").check()
-    page.get_by_role("button", name="Sign the report").click()
-    expect(page.get_by_text("You have signed the QA visit report")).to_be_visible()
+    _press_enter_on(page, "button[name=submit], input[name=submit]")
+    expect(page.get_by_text("Improvement action added")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Fire drill records")
     _clean(page, axe_check)
 
-
-def test_both_sides_sign_and_the_pdf_report_downloads(browser_world, new_context, axe_check, settings, tmp_path):
-    world = browser_world
-    settings.APC_CLOCK_NOW = WORLD_NOW.isoformat()
-    la, provider = world.org(K.LOCAL_AUTHORITY), world.org(K.PROVIDER)
-    officer = world.user(K.LOCAL_AUTHORITY, Role.QA_OFFICER)
-    manager = world.user(K.PROVIDER, Role.PROVIDER_MANAGER)
-    visit = qa_visit_in_state(local_authority=la, provider=provider, state=VisitState.COMPLETED, by=officer,
-                              now=WORLD_NOW, version=seed_framework_version(owner=la, now=WORLD_NOW))
-    page = new_context(width=TABLET).new_page()
-    sign_in(page, officer.email, TEST_PASSWORD)
+    # --- Both sides sign; the provider downloads the PDF, which renders.
     sign_from_the_report(page, axe_check, org=la.slug, visit=visit, user=officer)
-
     page = new_context(width=TABLET).new_page()
     sign_in(page, manager.email, TEST_PASSWORD)
     sign_from_the_report(page, axe_check, org=provider.slug, visit=visit, user=manager)
@@ -179,4 +179,22 @@ def test_both_sides_sign_and_the_pdf_report_downloads(browser_world, new_context
     assert image.stat().st_size > 5_000  # a rendered page, not an empty one
     with scopes_disabled():
         visit = QAVisit.objects.get(pk=visit.pk)
+        actions = list(visit.improvement_actions.values_list("area", "rag"))
     assert visit.state == VisitState.SIGNED and len(visit.content_hash) == 64
+    assert actions == [("Fire drill records", "red")]
+
+
+def sign_from_the_report(page, axe_check, *, org: str, visit: QAVisit, user) -> None:
+    """From the visit's report page: "Sign the report", the error summary first, then the signature."""
+    page.goto(f"/o/{org}/qa/visits/{visit.pk}/report/")
+    page.get_by_role("link", name="Sign the report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign the QA visit report")
+    page.get_by_role("button", name="Sign the report").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Type your full name to sign")
+    _clean(page, axe_check)
+    page.get_by_label("Your full name").fill(user.full_name)
+    page.get_by_label("Your position").fill("Officer")
+    page.get_by_label("I confirm I am authorised").check()
+    page.get_by_role("button", name="Sign the report").click()
+    expect(page.get_by_text("You have signed the QA visit report")).to_be_visible()
+    _clean(page, axe_check)
