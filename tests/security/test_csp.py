@@ -204,6 +204,16 @@ def test_govuk_frontend_runs_under_the_policy_and_nothing_is_blocked(browser_wor
     assert not outcome["page_errors"], outcome["page_errors"]
 
 
+def _within_backstop(wait) -> bool:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        wait()
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def journey(page, email) -> dict:
     blocked, page_errors = [], []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
@@ -212,10 +222,13 @@ def journey(page, email) -> dict:
     response = page.goto("/accounts/login/")
     seen["csp_header"] = response.headers.get("content-security-policy")
     seen["body_classes"] = page.evaluate("() => [...document.body.classList]")
-    seen["show_password_visible"] = page.get_by_role("button", name="Show password").is_visible()
+    # GOV.UK Frontend adds the button and moves the focus as it starts: wait for it (a slow machine
+    # may still be starting it when the load event fires); a 15 s backstop decides "never".
+    seen["show_password_visible"] = _within_backstop(
+        lambda: page.get_by_role("button", name="Show password").wait_for(state="visible", timeout=15_000))
     sign_in(page, email, "not-my-password")
-    seen["error_summary_focused"] = page.evaluate(
-        "() => document.activeElement.classList.contains('govuk-error-summary')")
+    seen["error_summary_focused"] = _within_backstop(lambda: page.wait_for_function(
+        "() => document.activeElement.classList.contains('govuk-error-summary')", timeout=15_000))
     sign_in(page, email, TEST_PASSWORD)
     seen["signed_in_url"] = page.url
     seen["signed_in_js_enabled"] = page.evaluate("() => document.body.classList.contains('js-enabled')")
