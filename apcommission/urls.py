@@ -55,6 +55,9 @@ org_patterns = [
     path("", include("monitoring.urls")),
     path("", include("safeguarding.urls")),
     path("", include("qa_framework.urls")),
+    path("", include("finance.urls")),
+    path("", include("exams.urls")),
+    path("", include("oversight.urls")),
     path("", include("api.urls_tokens")),
 ]
 

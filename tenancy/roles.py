@@ -66,6 +66,12 @@ class Capability(models.TextChoices):
     MANAGE_DIRECTORY = "manage_directory", "Keep the LA provider directory and approved list"
     RUN_QA_VISITS = "run_qa_visits", "Run QA visits against the standards framework"
     VIEW_AREA = "view_area", "See every child in AP in the area"
+    READ_ACROSS_TRUST = "read_across_trust", "Read placement, attendance, outcome and cost reports across the trust's schools"
+    VIEW_REPORTS = "view_reports", "Read the school's oversight reports (governors' report, census and inspection lists)"
+    RAISE_INVOICES = "raise_invoices", "Raise invoices against an SLA for sessions delivered"
+    AUTHORISE_INVOICES = "authorise_invoices", "Authorise, query or reject providers' invoices (budget holder)"
+    RECORD_EXAM_ENTRIES = "record_exam_entries", "Record exam entries and results for pupils in AP"
+    CONFIRM_EXAM_ENTRIES = "confirm_exam_entries", "Confirm exam entries for pupils the provider teaches"
 
 
 R, C = Role, Capability
@@ -91,23 +97,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     R.HEADTEACHER: frozenset(_SCHOOL_PUPIL_READERS | {
         C.MANAGE_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.MAKE_REFERRALS, C.APPROVE_REFERRALS,
         C.VIEW_AGREEMENTS, C.SIGN_AGREEMENTS, C.VIEW_FINANCE, C.RECORD_VISITS, C.REPORT_SAFEGUARDING, C.CHECK_PROVIDERS,
-        C.MANAGE_CALENDAR, C.MANAGE_ATTENDANCE_SETTINGS, C.RUN_QA_VISITS,
+        C.MANAGE_CALENDAR, C.MANAGE_ATTENDANCE_SETTINGS, C.RUN_QA_VISITS, C.VIEW_REPORTS,
     }),
     R.AP_LEAD: frozenset(_SCHOOL_PUPIL_READERS | {
         C.MANAGE_PUPILS, C.VIEW_SPECIAL_CATEGORY, C.MAKE_REFERRALS, C.VIEW_AGREEMENTS, C.SIGN_AGREEMENTS,
         C.VIEW_FINANCE, C.RECORD_VISITS, C.REPORT_SAFEGUARDING, C.CHECK_PROVIDERS, C.MANAGE_CALENDAR,
-        C.MANAGE_ATTENDANCE_SETTINGS, C.RUN_QA_VISITS,
+        C.MANAGE_ATTENDANCE_SETTINGS, C.RUN_QA_VISITS, C.VIEW_REPORTS, C.RECORD_EXAM_ENTRIES,
     }),
     R.PASTORAL: frozenset(_SCHOOL_PUPIL_READERS | {C.RECORD_VISITS}),
     R.DSL: frozenset(_SCHOOL_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.REPORT_SAFEGUARDING, C.SHARE_SAFEGUARDING}),
     R.SENCO: frozenset(_SCHOOL_PUPIL_READERS | {C.VIEW_SPECIAL_CATEGORY, C.RECORD_VISITS}),
     R.ATTENDANCE_OFFICER: frozenset(_SCHOOL_PUPIL_READERS | {C.MANAGE_CALENDAR, C.MANAGE_ATTENDANCE_SETTINGS}),
-    R.EXAMS_OFFICER: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS}),
-    R.FINANCE: frozenset({C.VIEW_DASHBOARD, C.VIEW_FINANCE, C.VIEW_AGREEMENTS}),
+    R.EXAMS_OFFICER: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.RECORD_EXAM_ENTRIES}),
+    # The school business manager holds the budget: the only role that authorises invoices.
+    R.FINANCE: frozenset({C.VIEW_DASHBOARD, C.VIEW_FINANCE, C.VIEW_AGREEMENTS, C.AUTHORISE_INVOICES}),
     R.PROVIDER_MANAGER: frozenset({
         C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS, C.VIEW_AGREEMENTS, C.SIGN_AGREEMENTS,
         C.VIEW_FINANCE, C.REPORT_SAFEGUARDING, C.MANAGE_PROVIDER_PROFILE, C.MANAGE_CALENDAR,
-        C.ACKNOWLEDGE_ALERTS, C.WRITE_PROVIDER_REPORTS,
+        C.ACKNOWLEDGE_ALERTS, C.WRITE_PROVIDER_REPORTS, C.RAISE_INVOICES, C.CONFIRM_EXAM_ENTRIES,
     }),
     # Staff teach the pupil and write what they see (seed 004: "Name of staff completing this form").
     R.PROVIDER_STAFF: frozenset({C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.SUBMIT_REGISTERS,
@@ -123,7 +130,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         C.VIEW_DASHBOARD, C.MANAGE_DIRECTORY, C.CHECK_PROVIDERS, C.VIEW_AREA, C.VIEW_AGREEMENTS, C.MANAGE_CALENDAR,
     }),
     R.TRUST_EXECUTIVE: frozenset({
-        C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.VIEW_AGREEMENTS,
+        C.VIEW_DASHBOARD, C.VIEW_PUPILS, C.VIEW_ATTENDANCE, C.VIEW_AGREEMENTS, C.READ_ACROSS_TRUST,
     }),
     # Admins run the organisation's accounts (and its calendar); they do not see pupils unless they
     # hold another role.

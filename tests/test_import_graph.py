@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("accounts", "apcommission", "tenancy", "providers", "placements", "slas", "notifications", "attendance",
-        "monitoring", "escalation", "qa_framework", "api", "demo", "safeguarding")
+        "monitoring", "escalation", "qa_framework", "api", "demo", "safeguarding", "finance", "exams", "oversight")
 PROJECT = "apcommission (project root)"
 # Composition roots: they may import every app, and no app imports them.
 ROOTS = (PROJECT, "demo")

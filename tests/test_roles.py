@@ -36,11 +36,18 @@ def test_every_capability_is_checked_somewhere():
 
     root = Path(__file__).resolve().parent.parent
     apps = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
-            "notifications", "slas", "safeguarding", "monitoring")
+            "notifications", "slas", "safeguarding", "monitoring", "finance", "exams", "oversight")
     source = "\n".join(p.read_text() for app in apps for p in (root / app).rglob("*.py")
                        if p.name != "roles.py" and "migrations" not in p.parts)
     # Capabilities of features the open issues build next; each leaves this list when its pages arrive.
-    pending: dict[str, str] = {}
+    pending: dict[str, str] = {
+        "read_across_trust": "issue 14 item 3: trust reports (oversight.reports)",
+        "view_reports": "issue 14 items 3 and 6: governors' report, census and inspection lists (oversight)",
+        "raise_invoices": "issue 14 item 4: invoices (finance)",
+        "authorise_invoices": "issue 14 item 4: invoices (finance)",
+        "record_exam_entries": "issue 14 item 5: exam entries (exams)",
+        "confirm_exam_entries": "issue 14 item 5: exam entries (exams)",
+    }
     unused = {c.value for c in Capability
               if not re.search(rf"\b(?:C|Capability)\.{c.name}\b|[\"']{c.value}[\"']", source)}
     assert unused - set(pending) == set(), f"capabilities nothing checks: {sorted(unused - set(pending))}"

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "qa_framework",
     "notifications",
     "slas",
+    "finance",  # invoices against the SLA's costing basis and sessions delivered (issue 14)
+    "exams",  # exam entries for pupils in AP (issue 14)
+    "oversight",  # reports: children in AP, trust and governors, census and inspection lists, placement records
     "api",  # /api/v1/ for provider systems: tokens, authentication, OpenAPI; composes the apps' endpoints
     "demo",  # manage.py load_demo_data: depends on every domain app, nothing depends on it
 ]

@@ -27,7 +27,7 @@ from tenancy.scoping import scope
 
 APPS = ("apcommission", "accounts", "tenancy", "notifications", "slas", "providers", "placements", "attendance", "monitoring",
         "safeguarding",
-        "qa_framework", "api", "demo")
+        "qa_framework", "api", "demo", "finance", "exams", "oversight")
 SKIP = {"migrations", "management", "tests", "settings"}
 ABSTRACT = {"apcommission.forms.Form", "apcommission.forms.ModelForm", "placements.forms.referrals.StepForm"}
 TODAY = dt.date(2026, 11, 25)

@@ -26,7 +26,7 @@ from tests.conftest import SECOND_SCHOOL
 from .registry import ALL_KINDS, NON_TENANT_URLS, TENANT_URLS, kinds_for
 
 PROJECT_MODULES = (
-    "apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "monitoring", "qa_framework",
+    "apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "monitoring", "qa_framework", "finance", "exams", "oversight",
     "notifications", "slas", "api", "safeguarding",
 )
 

@@ -16,7 +16,7 @@ from tenancy.roles import ROLE_KINDS, role_has
 from tenancy.scoping import scopes_disabled
 from tests.isolation.registry import TENANT_URLS, kinds_for
 
-PROJECT_APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "monitoring", "qa_framework",
+PROJECT_APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "monitoring", "qa_framework", "finance", "exams", "oversight",
                 "safeguarding",
                 "notifications", "slas", "api")
 

@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework",
+APPS = ("apcommission", "accounts", "tenancy", "providers", "placements", "attendance", "qa_framework", "finance", "exams", "oversight",
         "notifications", "slas", "api", "demo")
 
 # Not on a request path: set-up code, beat jobs and sweeps, and the scoping layer's own plumbing.
