@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Q
 
+from apcommission import charts
 from placements.models.choices import RegistrationCode
 
 from .models import AttendanceSettings, Mark
@@ -223,61 +224,27 @@ def register_parts(part: str) -> tuple[str, ...]:
     return {"am": ("AM",), "pm": ("PM",)}.get(part, ("AM", "PM"))
 
 
-# --- The week-by-week chart (geometry only; templates/attendance/_chart.html draws it) -----------
+# --- The week-by-week chart (apcommission.charts draws it: templates/includes/chart.html) ---------
 
-CHART_WIDTH, CHART_HEIGHT = 640, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 8, 16, 44
-
-
-@dataclass(frozen=True)
-class Bar:
-    week: WeekFigure
-    x: float
-    width: float
-    y: float
-    height: float
-    text: str  # "85%", or "None" for a week without sessions
-    text_y: float
-    week_label: str  # "2 Nov", or "" where labels would crowd
-    below_target: bool
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    left: int
-    right: int
-    baseline: float
-    target_y: float
-    target: int
-    ticks: list[tuple[float, str]]
-    bars: list[Bar]
-    description: str
-
-
-def _y(value: float) -> float:
-    return round(_TOP + (100 - value) / 100 * (CHART_HEIGHT - _TOP - _BOTTOM), 1)
-
-
-def chart(weeks: list[WeekFigure], *, target: int) -> Chart:
+def chart(weeks: list[WeekFigure], *, target: int) -> charts.Chart:
     """Bars of each week's attendance, the percentage written over every bar (no meaning in colour
-    alone), a dashed target line with its label, and a text description for screen readers."""
-    plot = CHART_WIDTH - _LEFT - _RIGHT
-    band = plot / max(len(weeks), 1)
-    every = max(1, -(-len(weeks) // 10))  # at most about 10 week labels
-    bars = []
-    for i, week in enumerate(weeks):
-        value = float(week.percent) if week.percent is not None else 0.0
-        top = _y(value)
-        bars.append(Bar(
-            week=week, x=round(_LEFT + i * band + band * 0.15, 1), width=round(band * 0.7, 1), y=top,
-            height=round(_y(0) - top, 1),
-            text=f"{week.percent:.0f}%" if week.percent is not None else "None",
-            text_y=round(min(top, _y(0)) - 4, 1), week_label=f"{week.week_start:%-d %b}" if i % every == 0 else "",
-            below_target=week.percent is not None and below_target(week.attended, week.expected, target)))
-    return Chart(CHART_WIDTH, CHART_HEIGHT, _LEFT, CHART_WIDTH - _RIGHT, _y(0), _y(target), target,
-                 [(_y(v), f"{v}%") for v in (0, 50, 100)], bars, chart_description(weeks, target=target))
+    alone), a dashed target line with its label, a text description, and the same figures as a table."""
+    data = []
+    for week in weeks:
+        low = week.percent is not None and below_target(week.attended, week.expected, target)
+        data.append(charts.Datum(
+            label=f"{week.week_start:%-d %B %Y}", short=f"{week.week_start:%-d %b}",
+            value=week.percent, text=f"{week.percent:.0f}%" if week.percent is not None else "None",
+            cells=(str(week.attended), str(week.expected)),
+            table_text=(f"{week.percent}%" + (" (below target)" if low else "")) if week.percent is not None
+            else "No sessions",
+            flagged=low))
+    return charts.vertical_bars(
+        data, slug="weeks", title="Attendance week by week", description=chart_description(weeks, target=target),
+        caption=f"Each bar is one week's attendance, with its percentage written above it; the dashed line is "
+                f"the school's target of {target}%.",
+        columns=("Week starting", "Attended", "Expected", "Attendance"), top=100, target=target,
+        target_text=f"Target {target}%", tick_format=lambda v: f"{v:.0f}%")
 
 
 def chart_description(weeks: list[WeekFigure], *, target: int) -> str:
