@@ -126,6 +126,14 @@ def placement_figures_for(placement, *, now: dt.datetime) -> rules.Figures:
     return rules.Figures(counts["attended"], counts["expected"], placement.target)
 
 
+def figures_by_placement(placement_ids, *, now: dt.datetime) -> dict[int, rules.Figures]:
+    """Each placement's own figures with its school's target, for any number of placements the
+    organisation sees (any state): one query (the placement record across a pupil's placements)."""
+    rows = (Placement.objects.filter(pk__in=list(placement_ids))
+            .annotate(**_figure_annotations(now), target=_target()).values("pk", "attended", "expected", "target"))
+    return {r["pk"]: rules.Figures(r["attended"], r["expected"], r["target"]) for r in rows}
+
+
 def pupil_figures_for(placement, *, now: dt.datetime) -> rules.Figures:
     """Every AP session of the placement's pupil (all their placements the organisation sees)."""
     counts = ExpectedSession.objects.filter(pupil_id=placement.pupil_id).aggregate(**_figure_annotations(now, ""))

@@ -96,8 +96,12 @@ def _histories(meeting: ReviewMeeting, rows: list[TargetReview]) -> dict[int, li
     return histories
 
 
-def review_view(meeting: ReviewMeeting, placement: Placement, membership) -> ReviewView:
-    reader = placement_selectors.placement_reader(placement, membership)
+def review_view(meeting: ReviewMeeting, placement: Placement, membership, *, reader=None,
+                with_targets: bool = True) -> ReviewView:
+    """`reader` may be given, and the targets left out (`with_targets=False`), by a caller reading
+    many meetings at once and their targets in one query (no query here then)."""
+    if reader is None:
+        reader = placement_selectors.placement_reader(placement, membership)
     attended = [who for who, yes in (("the school", meeting.school_attended), ("the provider", meeting.provider_attended),
                                      ("the pupil", meeting.pupil_attended)) if yes]
     rows = [("Date of the review meeting", _date(meeting.held_on)),
@@ -121,7 +125,7 @@ def review_view(meeting: ReviewMeeting, placement: Placement, membership) -> Rev
             rows.extend(group_rows)
     rows.append(("Date of the next review meeting", _date(meeting.next_review_on)))
     view = ReviewView(meeting, rows, reads_targets=reader.can(DataGroup.EDUCATION))
-    if view.reads_targets:
+    if view.reads_targets and with_targets:
         targets = list(TargetReview.objects.filter(meeting=meeting))
         histories = _histories(meeting, targets)
         view.targets = [TargetRow(n, row, histories[row.pk]) for n, row in enumerate(targets, start=1)]

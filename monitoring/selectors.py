@@ -203,15 +203,18 @@ def _text(value) -> str:
     return str(value) if value not in ("",) else "Not given"
 
 
-def visit_view(visit: Visit, placement: Placement, membership) -> VisitView:
-    reader = placement_selectors.placement_reader(placement, membership)
+def visit_view(visit: Visit, placement: Placement, membership, *, reader=None, actions=None) -> VisitView:
+    """`reader` and `actions` may be given by a caller reading many visits at once (no query here)."""
+    if reader is None:
+        reader = placement_selectors.placement_reader(placement, membership)
     visitor = visit.visitor
     who = (getattr(visitor, "full_name", "") or visitor.email) if visitor is not None else "Not given"
     when = f"{visit.visited_on:%-d %B %Y}" if visit.visited_on else "Not given"
     if visit.visited_time:
         when += f", {visit.visited_time:%H:%M}"
     rows = [("Date and time of the visit", when), ("Member of staff who visited", who)]
-    actions = list(VisitAction.objects.filter(visit=visit))
+    if actions is None:
+        actions = list(VisitAction.objects.filter(visit=visit))
     if membership.organisation.kind == K.PROVIDER:
         return VisitView(visit, rows, [a for a in actions if a.side == ActionSide.PROVIDER], provider_view=True)
     groups = [

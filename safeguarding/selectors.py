@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Exists, IntegerField, OuterRef
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
@@ -87,6 +87,11 @@ def _is_placement_dsl(concern_or_placement, membership) -> bool:
         placement.school_id, placement.provider_id)
 
 
+def reads_every_concern(placement: Placement, membership) -> bool:
+    """The member is a DSL of the placement's school or provider: they read all its concerns."""
+    return _is_placement_dsl(placement, membership)
+
+
 def can_share_concern(concern: SafeguardingConcern, membership) -> bool:
     return _is_placement_dsl(concern, membership)
 
@@ -135,14 +140,41 @@ def placement_concerns(placement: Placement, membership) -> list[ConcernLine]:
     """What the placement page shows of its concerns. Readers get a link; the school's other staff
     see that a restricted record exists and its date; providers' other staff, trusts and LAs see
     only what was shared with them."""
-    rows = list(SafeguardingConcern.objects.filter(placement=placement).only("pk", "raised_at", "placement"))
+    return concerns_by_placement([placement], membership)[placement.pk]
+
+
+def concerns_by_placement(placements, membership) -> dict[int, list[ConcernLine]]:
+    """placement_concerns for several placements at once: one query for the concerns, one more for
+    the member's grants when they are not the DSL of every placement."""
+    placements = list(placements)
+    lines: dict[int, list[ConcernLine]] = {p.pk: [] for p in placements}
+    rows = list(SafeguardingConcern.objects.filter(placement__in=[p.pk for p in placements])
+                .only("pk", "raised_at", "placement"))
     if not rows:
-        return []
-    if _is_placement_dsl(placement, membership):
-        return [ConcernLine(c, True) for c in rows]
-    granted = {int(pk) for pk in _granted_ids(membership.user_id).values_list("object_pk", flat=True)}
-    school_side = membership.organisation_id == placement.school_id
-    return [ConcernLine(c, c.pk in granted) for c in rows if school_side or c.pk in granted]
+        return lines
+    by_pk = {p.pk: p for p in placements}
+    dsl_of = {p.pk for p in placements if _is_placement_dsl(p, membership)}
+    granted: set[int] = set()
+    if any(c.placement_id not in dsl_of for c in rows):
+        granted = {int(pk) for pk in _granted_ids(membership.user_id).values_list("object_pk", flat=True)}
+    for c in rows:
+        if c.placement_id in dsl_of:
+            lines[c.placement_id].append(ConcernLine(c, True))
+        elif membership.organisation_id == by_pk[c.placement_id].school_id or c.pk in granted:
+            lines[c.placement_id].append(ConcernLine(c, c.pk in granted))
+    return lines
+
+
+def incident_counts(placements, membership) -> dict[int, dict[str, int]]:
+    """How many incidents of each kind (IncidentKind) each placement had, for the placements whose
+    incidents this member reads (reads_incidents); the others are absent. One query."""
+    readable = [p.pk for p in placements if reads_incidents(p, membership)]
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in readable}
+    if readable:
+        for row in (Incident.objects.filter(placement__in=readable).order_by()
+                    .values("placement_id", "kind").annotate(n=Count("pk"))):
+            counts[row["placement_id"]][row["kind"]] = row["n"]
+    return counts
 
 
 def concern_readers(concern: SafeguardingConcern) -> list:
