@@ -226,9 +226,9 @@ def register_parts(part: str) -> tuple[str, ...]:
 
 # --- The week-by-week chart (apcommission.charts draws it: templates/includes/chart.html) ---------
 
-def chart(weeks: list[WeekFigure], *, target: int) -> charts.Chart:
-    """Bars of each week's attendance, the percentage written over every bar (no meaning in colour
-    alone), a dashed target line with its label, a text description, and the same figures as a table."""
+def week_bars(weeks: list[WeekFigure], *, target: int) -> list[charts.Datum]:
+    """Each week as a chart bar: its percentage over the bar, and in the table with "(below target)"
+    in words where it is below (the warning colour alone would not say so)."""
     data = []
     for week in weeks:
         low = week.percent is not None and below_target(week.attended, week.expected, target)
@@ -239,12 +239,25 @@ def chart(weeks: list[WeekFigure], *, target: int) -> charts.Chart:
             table_text=(f"{week.percent}%" + (" (below target)" if low else "")) if week.percent is not None
             else "No sessions",
             flagged=low))
+    return data
+
+
+WEEK_COLUMNS = ("Week starting", "Attended", "Expected", "Attendance")
+
+
+def percent_tick(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def chart(weeks: list[WeekFigure], *, target: int) -> charts.Chart:
+    """Bars of each week's attendance, the percentage written over every bar (no meaning in colour
+    alone), a dashed target line with its label, a text description, and the same figures as a table."""
+    data = week_bars(weeks, target=target)
     return charts.vertical_bars(
         data, slug="weeks", title="Attendance week by week", description=chart_description(weeks, target=target),
         caption=f"Each bar is one week's attendance, with its percentage written above it; the dashed line is "
                 f"the school's target of {target}%.",
-        columns=("Week starting", "Attended", "Expected", "Attendance"), top=100, target=target,
-        target_text=f"Target {target}%", tick_format=lambda v: f"{v:.0f}%")
+        columns=WEEK_COLUMNS, top=100, target=target, target_text=f"Target {target}%", tick_format=percent_tick)
 
 
 def chart_description(weeks: list[WeekFigure], *, target: int) -> str:

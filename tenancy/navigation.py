@@ -35,6 +35,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
     NavItem("QA visits", "qa_framework:visit_list", Capability.RUN_QA_VISITS, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("QA reports", "qa_framework:report_list", Capability.VIEW_AGREEMENTS, (K.PROVIDER,)),
+    NavItem("Reports", "oversight:trust_report", Capability.READ_ACROSS_TRUST, (K.TRUST,)),
+    NavItem("Reports", "oversight:school_report", Capability.VIEW_REPORTS, (K.SCHOOL,)),
     NavItem("Term dates", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("Closure days", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.PROVIDER,)),
     NavItem("API tokens", "api_tokens:list", Capability.VIEW_ATTENDANCE, (K.PROVIDER,)),
