@@ -37,6 +37,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("QA reports", "qa_framework:report_list", Capability.VIEW_AGREEMENTS, (K.PROVIDER,)),
     NavItem("Reports", "oversight:trust_report", Capability.READ_ACROSS_TRUST, (K.TRUST,)),
     NavItem("Reports", "oversight:school_report", Capability.VIEW_REPORTS, (K.SCHOOL,)),
+    NavItem("Exam entries", "exams:entry_list", Capability.RECORD_EXAM_ENTRIES, (K.SCHOOL,)),
+    NavItem("Exam entries", "exams:entry_list", Capability.CONFIRM_EXAM_ENTRIES, (K.PROVIDER,)),
     NavItem("Term dates", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("Closure days", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.PROVIDER,)),
     NavItem("API tokens", "api_tokens:list", Capability.VIEW_ATTENDANCE, (K.PROVIDER,)),

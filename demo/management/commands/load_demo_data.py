@@ -14,6 +14,7 @@ from stdnum.gb import upn as stdnum_upn
 from accounts.models import User
 from apcommission import clock
 from attendance.demo import load_calendar_demo, load_registers_demo
+from exams.demo import load_exams_demo
 from monitoring.demo import load_monitoring_demo
 from placements.demo import load_placements_demo
 from placements.models import Pupil
@@ -115,6 +116,7 @@ class Command(BaseCommand):
         load_monitoring_demo(orgs, users, now)
         load_safeguarding_demo(orgs, users, now)
         load_qa_demo(orgs, users, now)
+        load_exams_demo(orgs, users, now)
         self._print_logins(rows)
 
     def _organisations(self) -> dict[str, Organisation]:
