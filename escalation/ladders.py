@@ -11,7 +11,8 @@
         load_targets=load_by_pk(Register), # ids -> {id: target}, one query per tick (optional)
     ))
 
-Step times are computed in UTC from aware anchors (`step_time`), so "30 minutes later" is 30 real
+A step may also carry an `action` (ctx) -> None, run when the step is reached in the same
+transaction as the level it writes (see `Step`). Step times are computed in UTC from aware anchors (`step_time`), so "30 minutes later" is 30 real
 minutes on the days the clocks change; wall-clock arithmetic on a Europe/London datetime is not.
 Apps register their ladders in their AppConfig.ready(); tests may register and unregister their own.
 """
@@ -58,6 +59,13 @@ class Step:
     anchor: str = "due"
     offset: dt.timedelta = dt.timedelta(0)
     urgent: bool = False
+    # What happens when the step is reached besides telling people (approval lapses): called with
+    # the step's context once the row is claimed, inside the sweep's transaction and in one savepoint
+    # with the step's notifications. If it (or the notifying) raises, both are undone and the step is
+    # taken again `retry_after` later; otherwise it is committed with the new level, so it runs once
+    # per level. A level passed over after downtime (only the current level is taken) does not run
+    # its action: put an action that must happen on a step no later step skips (the last).
+    action: Callable[[StepContext], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ transaction:
 2. decide: the level the clock demands *now* (after downtime that may skip levels: only the
    current level is notified, never the ones passed), its recipients and its message;
 3. write: the new level and next step (NULL after the last step) for the whole batch in one
-   statement, then the notifications through notifications.services.notify with the dedupe key
-   `escalation:<row>:<level>`, so a re-run can never tell anyone twice;
+   statement, then, per row, the step's action (if it has one: `Step.action`) and its notifications
+   through notifications.services.notify with the dedupe key `escalation:<row>:<level>`, so a re-run
+   can never tell anyone twice (action and notifications in one savepoint: both or neither);
 4. commit.
 
 A row whose ladder functions raise is logged and looked at again `retry_after` later; it never
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -192,6 +194,7 @@ class _Row:
     recipients: tuple = ()  # (organisation, roles, user ids or None, message)
     topic: str = ""
     urgent: bool = False
+    action: Callable[[], None] | None = None  # the step's action, bound to its context
     failed: bool = False
 
 
@@ -300,6 +303,8 @@ def _decide(rows: list[_Row], *, now: dt.datetime) -> list[_Row]:
                 row.recipients = tuple((org, roles, users, row.message) for org, roles, users in pairs)
             row.topic = step.topic
             row.urgent = step.urgent
+            if step.action is not None:
+                row.action = partial(step.action, ctx)
         except Exception:
             log.exception("escalation %s: ladder %r step %s failed; will retry", row.id, ladder.name, row.new_level)
             _retry(row, now=now, after=ladder.retry_after)
@@ -357,17 +362,20 @@ def _write_each(rows: list[_Row], *, now: dt.datetime) -> list[int]:
 
 
 def _notify(row: _Row, *, now: dt.datetime) -> int | None:
-    """Tell the step's recipients; None (and the row put back a while) if that failed."""
-    if not row.recipients:
+    """Run the step's action, then tell its recipients, in one savepoint; None (and the row put back a
+    while, the action undone) if either failed."""
+    if not row.recipients and row.action is None:
         return 0
     try:
         with transaction.atomic():
+            if row.action is not None:
+                row.action()
             return sum(len(notify(organisation=org, roles=roles, topic=row.topic, subject=message.subject,
                                   body=message.body, link=message.link,
                                   dedupe_key=f"escalation:{row.id}:{row.new_level}", now=now,
                                   target=(row.target_type_id, row.target_id), urgent=row.urgent, users=users))
                        for org, roles, users, message in row.recipients)
     except Exception:
-        log.exception("escalation %s: notifying level %s failed; will retry", row.id, row.new_level)
+        log.exception("escalation %s: the action or notifying of level %s failed; will retry", row.id, row.new_level)
         Escalation.objects.filter(pk=row.id).update(level=row.level, next_step_at=now + ladders.get(row.ladder).retry_after)
         return None

@@ -9,10 +9,11 @@ provider. Steps at REMINDER_TIME in England:
     2. "due": on next_visit_due → the LA's QA officers: "A QA visit is due today";
     3. "overdue": OVERDUE_AFTER_DAYS (14) days after → the LA's AP officers (and QA officers):
        "A QA visit is overdue";
-    4. "lapse": LAPSE_AFTER_DAYS (30) days after → approval LAPSES: a LAPSED decision is recorded
-       (approval.lapse_if_still_overdue, inside the sweep's transaction for this step, so the
-       level and the decision are written together or not at all) and the LA's QA and AP officers
-       are told; schools with placements there are told by the decision service.
+    4. "lapse": LAPSE_AFTER_DAYS (30) days after → approval LAPSES: the step's action (`lapse`,
+       the engine's Step.action, run in the sweep's transaction with the level and this step's
+       notifications: together or not at all) records a LAPSED decision
+       (approval.lapse_if_still_overdue) and the LA's QA and AP officers are told; schools with
+       placements there are told by the decision service.
 
 Started by approval.record_decision; stopped by a later decision or by the LA creating the next
 QA visit for the provider (approval.visit_scheduled, from a post_save signal). A sweep after
@@ -73,14 +74,13 @@ def qa_and_ap_officers(ctx: StepContext):
     return [(ctx.organisation, [Role.QA_OFFICER, Role.AP_OFFICER])] if ctx.target is not None else []
 
 
-def lapse_then_officers(ctx: StepContext):
-    """Approval lapses (a decision), then the officers are told."""
+def lapse(ctx: StepContext) -> None:
+    """The last step's action: approval lapses (a decision), unless a later decision or the next
+    visit came first (approval.lapse_if_still_overdue)."""
     from .approval import lapse_if_still_overdue
 
-    if ctx.target is None:
-        return []
-    lapse_if_still_overdue(ctx.target, now=ctx.now)
-    return qa_and_ap_officers(ctx)
+    if ctx.target is not None:
+        lapse_if_still_overdue(ctx.target, now=ctx.now)
 
 
 SUBJECTS = {1: "A QA visit is due soon", 2: "A QA visit is due today", 3: "A QA visit is overdue",
@@ -110,7 +110,7 @@ QA_NEXT_VISIT_LADDER = Ladder(
         Step(recipients=qa_officers, topic="qa_next_visit", anchor="reminder"),
         Step(recipients=qa_officers, topic="qa_next_visit", anchor="due"),
         Step(recipients=qa_and_ap_officers, topic="qa_next_visit", anchor="overdue"),
-        Step(recipients=lapse_then_officers, topic="qa_next_visit", anchor="lapse"),
+        Step(recipients=qa_and_ap_officers, topic="qa_next_visit", anchor="lapse", action=lapse),
     ),
     message=next_visit_message,
     load_targets=load_decisions,
