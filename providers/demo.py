@@ -3,6 +3,9 @@
 Called by the demo app's load_demo_data with its organisations by slug (northshire, hillside-academy,
 st-annes, pathways, forge-skills, green-shoots). Idempotent: a second run adds nothing.
 
+* Northshire lists the three providers in its directory (directory_provider_list: "listed"; their
+  approval is the QA demo's decisions, qa_framework.demo.load_approvals_demo).
+
 * Pathways Learning Centre: complete profile, three courses, every document current except one
   expiring within 30 days (amber), four staff, KCSIE confirmed, signed off by Hillside Academy.
 * Forge Motor Vehicle Skills: complete profile, its insurance certificate has expired (red).
@@ -30,6 +33,7 @@ from .models import (
     KcsieConfirmation,
     Offer,
     PolicyDocument,
+    ProviderListing,
     ProviderSite,
     StaffMember,
     SuitabilityCheck,
@@ -175,11 +179,14 @@ def _signoff(school, provider, now):
 @transaction.atomic
 def load_providers_demo(orgs: dict[str, Organisation], now: dt.datetime) -> None:
     today = services.local_date(now)
+    la = orgs.get("northshire")
     with scopes_disabled():
         for slug, fields in PROFILES.items():
             provider = orgs.get(slug)
             if provider is None:
                 continue
+            if la is not None and not ProviderListing.objects.filter(local_authority=la, provider=provider).exists():
+                services.directory_provider_list(local_authority=la, provider=provider, by=None, now=now)
             membership = _manager(provider)
             user = membership.user if membership else None
             profile = services.profile_get_or_create(provider=provider)

@@ -1,4 +1,11 @@
-"""Demo QA (issue 13): Northshire's QA officer visited Pathways Learning Centre a week ago on the
+"""Demo QA (issue 13). `load_approvals_demo` (run right after the providers' demo, before any
+placement): Northshire approved Pathways Learning Centre and Forge Motor Vehicle Skills
+APPROVED_DAYS_AGO days ago (before the service, on its paper framework), each recorded through
+qa_framework.approval.record_decision — the approved list's history and the listing's status, the
+next visit due within the month (the dashboard's "QA visits due" and the qa_next_visit ladder's
+reminder). Idempotent: a provider with a decision is left as it is.
+
+`load_qa_demo`: Northshire's QA officer visited Pathways Learning Centre a week ago on the
 shipped seed 001 §18 framework, judged every standard, agreed one improvement action (still open,
 due in eight weeks) and completed the visit as approved; both sides have since signed it, so the
 approved list holds Northshire's decision (approved, next visit in a year, on the qa_next_visit
@@ -14,14 +21,34 @@ from apcommission.clock import LONDON
 from tenancy.models import Membership
 from tenancy.scoping import scope
 
-from . import services, signing
+from . import approval, services, signing
 from .factories import qa_visit_in_state
-from .models import Framework, FrameworkPurpose, QAVisit
+from .models import ApprovalDecision, ApprovalStatus, Framework, FrameworkPurpose, QAVisit
 from .shipped import ensure_shipped_frameworks
 from .visits import latest_published
 
 VISITED_DAYS_AGO = 7
 ACTION_DUE_WEEKS = 8
+APPROVED_DAYS_AGO = 340  # a year's approval: the next visit is due in about 25 days
+APPROVED_BEFORE = ("pathways", "forge-skills")
+
+
+def load_approvals_demo(orgs: dict, users: dict, now: dt.datetime) -> None:
+    la, officer = orgs.get("northshire"), users.get("la-qa")
+    if la is None or officer is None:
+        return
+    decided = now - dt.timedelta(days=APPROVED_DAYS_AGO)
+    for slug in APPROVED_BEFORE:
+        provider = orgs.get(slug)
+        if provider is None:
+            continue
+        with scope(organisation=la):
+            if ApprovalDecision.objects.filter(provider=provider).exists():
+                continue
+            approval.record_decision(
+                local_authority=la, provider=provider, status=ApprovalStatus.APPROVED, by=officer, now=decided,
+                reason=f"Approved after Northshire's QA visit of {decided.astimezone(LONDON):%B %Y}, "
+                       "on its paper framework (before the service was in use)")
 
 
 def load_qa_demo(orgs: dict, users: dict, now: dt.datetime) -> None:

@@ -19,8 +19,7 @@ from monitoring.demo import load_monitoring_demo
 from placements.demo import load_placements_demo
 from placements.models import Pupil
 from providers.demo import load_providers_demo
-from providers.models import ListingStatus, ProviderListing
-from qa_framework.demo import load_qa_demo
+from qa_framework.demo import load_approvals_demo, load_qa_demo
 from safeguarding.demo import load_safeguarding_demo
 from slas.demo import load_slas_demo
 from tenancy.models import Membership, Organisation, SchoolType
@@ -110,6 +109,7 @@ class Command(BaseCommand):
             self._pupils(orgs)
         load_calendar_demo(orgs["northshire"])  # first: placements that start get their sessions from it
         load_providers_demo(orgs, now)
+        load_approvals_demo(orgs, users, now)  # before placements: schools commission approved providers
         load_placements_demo(orgs, users, now)
         load_slas_demo(orgs, now)
         load_registers_demo(orgs, users, now)
@@ -129,11 +129,6 @@ class Command(BaseCommand):
                 "local_authority": orgs.get(la), "trust": orgs.get(trust), **extra,
             })
             orgs[slug] = org
-        for slug in ("pathways", "forge-skills", "green-shoots"):
-            ProviderListing.objects.get_or_create(
-                local_authority=orgs["northshire"], provider=orgs[slug],
-                defaults={"status": ListingStatus.APPROVED if slug != "green-shoots" else ListingStatus.LISTED},
-            )
         return orgs
 
     def _people(self, orgs) -> tuple[list[tuple[str, str, str]], dict[str, User]]:
