@@ -89,7 +89,7 @@ class ThemeForm(Form):
     """One theme: a judgement (radios of the version's scale) and evidence for each standard, and the
     theme's comments. Any of them may be left blank until the visit is completed."""
 
-    def __init__(self, *args, standards=(), scale=(), **kwargs):
+    def __init__(self, *args, standards=(), scale=(), autosave_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.standards = list(standards)
         labels = {level["code"]: level["label"] for level in scale}
@@ -105,6 +105,8 @@ class ThemeForm(Form):
         self.fields["comment"] = long_text_field("Comments on this theme", rows=4)
         layout.append(textarea(self, "comment", rows=4))
         self.helper = helper(*layout, submit="Save and continue", secondary=SAVE_LATER)
+        if autosave_url:  # static/src/qa-autosave.js posts the form there while the officer types
+            self.helper.attrs = {"data-autosave-url": autosave_url}
 
     def judgements(self) -> dict:
         return {s.pk: {"level": self.cleaned_data.get(f"level_{s.pk}") or "",

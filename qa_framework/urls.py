@@ -22,6 +22,8 @@ urlpatterns = [
     path("qa/visits/<int:pk>/start/", views_visits.visit_start, name="visit_start"),
     path("qa/visits/<int:pk>/provider/", views_visits.visit_overview, name="visit_overview"),
     path("qa/visits/<int:pk>/themes/<int:number>/", views_visits.visit_theme, name="visit_theme"),
+    path("qa/visits/<int:pk>/themes/<int:number>/autosave/", views_visits.visit_theme_autosave,
+         name="visit_theme_autosave"),
     path("qa/visits/<int:pk>/complete/", views_visits.visit_complete, name="visit_complete"),
     path("qa/visits/<int:pk>/report/", views_visits.visit_report, name="visit_report"),
     path("qa/reports/", views_visits.report_list, name="report_list"),

@@ -6,8 +6,9 @@ qa_framework.rules.
   on which framework) — list, schedule, start and record their organisation's own visits (a
   visit of another organisation is a 404, even an LA report shared with the school): the first page, one
   page per theme (a judgement and evidence per standard, the theme's comments; "Save and continue"
-  or "Save and come back later" both save what was answered — the autosave works without
-  JavaScript), a task list of what is complete, and completing with the outcome.
+  or "Save and come back later" both save what was answered, so nothing needs JavaScript; with it,
+  static/src/qa-autosave.js also saves a theme page while the officer types, through
+  `visit_theme_autosave`), a task list of what is complete, and completing with the outcome.
 * The read-only report: roles with `view_agreements` of the LA, the provider (once the visit is
   completed: the scope decides) and a school (only a signed visit its LA shared with schools).
 """
@@ -16,13 +17,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apcommission import clock
 from apcommission.forms import SubmitForm, posted, render_form_page, service_errors
+from placements.templatetags.formatting import govuk_time
 from tenancy.models import AuditAction
 from tenancy.permissions import org_view
 from tenancy.roles import Capability as C
@@ -37,6 +39,9 @@ OWNERS = tuple(visits.OWNER_PURPOSE)  # the LA, and a school for its termly QA
 SCHOOL_OUTCOME_NOTE = ("This is your school's own record of its termly quality assurance: it does not change "
                        "the local authority's approved list.")
 REPORT_READERS = (K.LOCAL_AUTHORITY, K.PROVIDER, K.SCHOOL)
+AUTOSAVE_LOCKED = {VisitState.SCHEDULED: "the visit has not started: start it from its page",
+                   VisitState.COMPLETED: "this visit is completed and cannot be changed",
+                   VisitState.SIGNED: "this visit is signed and cannot be changed"}
 
 
 def _visit(pk) -> QAVisit:
@@ -159,23 +164,39 @@ def visit_overview(request, org, pk):
                             status=400 if form.errors else 200)
 
 
+def _theme(visit: QAVisit, number: int):
+    """(the visit's themes, the one numbered `number`): 404 if the version has no such theme."""
+    themes = visits.visit_themes(visit)
+    theme = next((t for t in themes if t.number == number), None)
+    if theme is None:
+        raise Http404("No such theme")
+    return themes, theme
+
+
+def _theme_form(request, visit: QAVisit, theme) -> ThemeForm:
+    rows, comment = visits.theme_rows(visit, theme)
+    return ThemeForm(posted(request), standards=[row.standard for row in rows], scale=visit.version.scale,
+                     initial=ThemeForm.initial_from(rows, comment),
+                     autosave_url=_url("visit_theme_autosave", request, pk=visit.pk, number=theme.number))
+
+
+def _save_theme(request, visit: QAVisit, theme, form: ThemeForm) -> None:
+    """The theme's answers saved (the buttons and the autosave): refusals go to the form's errors."""
+    with service_errors(form):
+        visits.qa_visit_save(visit=visit, judgements=form.judgements(), comments={theme.pk: form.cleaned_data["comment"]},
+                             by=request.user, organisation=request.organisation, now=clock.now())
+
+
 @org_view(C.RUN_QA_VISITS, kinds=OWNERS)
 def visit_theme(request, org, pk, number):
     visit = _own_visit(request, pk)
     elsewhere = _not_in_progress(request, visit)
     if elsewhere:
         return elsewhere
-    themes = visits.visit_themes(visit)
-    theme = next((t for t in themes if t.number == number), None)
-    if theme is None:
-        raise Http404("No such theme")
-    rows, comment = visits.theme_rows(visit, theme)
-    form = ThemeForm(posted(request), standards=[row.standard for row in rows], scale=visit.version.scale,
-                     initial=ThemeForm.initial_from(rows, comment))
+    themes, theme = _theme(visit, number)
+    form = _theme_form(request, visit, theme)
     if request.method == "POST" and form.is_valid():
-        with service_errors(form):
-            visits.qa_visit_save(visit=visit, judgements=form.judgements(), comments={theme.pk: form.cleaned_data["comment"]},
-                                 by=request.user, organisation=request.organisation, now=clock.now())
+        _save_theme(request, visit, theme, form)
         if not form.errors:
             later = [t for t in themes if t.number > theme.number]
             return _after_save(request, visit, _url("visit_theme", request, pk=visit.pk, number=later[0].number)
@@ -185,8 +206,30 @@ def visit_theme(request, org, pk, number):
                             caption=f"{_caption(visit)} · theme {position} of {len(themes)}",
                             back_url=_url("visit_detail", request, pk=visit.pk), back_label="Back to the visit",
                             intro="Choose a judgement for each standard and write the evidence you saw. "
-                                  "Both buttons save what you have answered.",
-                            status=400 if form.errors else 200)
+                                  "Your answers are saved as you go; both buttons save them too.",
+                            template="qa_framework/visit_theme.html", status=400 if form.errors else 200)
+
+
+@require_POST
+@org_view(C.RUN_QA_VISITS, kinds=OWNERS)
+def visit_theme_autosave(request, org, pk, number):
+    """The theme page's autosave (static/src/qa-autosave.js posts the page's form while the officer
+    types): the same save as the page's buttons, answered in JSON for the page's status line —
+    200 {"saved": true, "saved_at": "10:42am"}; 400 {"saved": false, "message"} when the answers
+    are refused (a level not on the scale); 409 when the visit is not in progress (completed or
+    signed visits never change). Another organisation's visit is a 404, a role without
+    run_qa_visits a 403, like the page."""
+    visit = _own_visit(request, pk)
+    _themes, theme = _theme(visit, number)
+    if visit.state != VisitState.IN_PROGRESS:
+        return JsonResponse({"saved": False, "message": AUTOSAVE_LOCKED[visit.state]}, status=409)
+    form = _theme_form(request, visit, theme)
+    if form.is_valid():
+        _save_theme(request, visit, theme, form)
+    if form.errors:
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        return JsonResponse({"saved": False, "message": "; ".join(problems)}, status=400)
+    return JsonResponse({"saved": True, "saved_at": govuk_time(clock.now())})
 
 
 @org_view(C.RUN_QA_VISITS, kinds=OWNERS)

@@ -19,7 +19,7 @@ const govuk = "node_modules/govuk-frontend/dist/govuk";
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
 // Our own scripts. Templates have no inline script: the Content-Security-Policy (script-src 'self')
 // only runs files served from this origin.
-for (const name of ["js-enabled.js", "govuk-init.js", "register.js"]) {
+for (const name of ["js-enabled.js", "govuk-init.js", "register.js", "qa-autosave.js"]) {
   cpSync(`static/src/${name}`, `${out}/${name}`);
 }
 // The compiled CSS refers to these images (collectstatic's manifest needs them); the pages do not

@@ -1,7 +1,8 @@
 """An LA officer records a QA visit on a tablet (768 px) by keyboard only (issue 13 acceptance):
 starts the visit, checks the pre-filled first page, judges all 32 standards of a seed 001 §18-shaped
 framework over its five theme pages (Tab to each radio group, Space for "Fully", an arrow key for
-another level, typing evidence for a few), then sets the outcome — overriding the suggestion, which
+another level, typing evidence for a few; the first theme page saves itself as the officer types —
+"Saved at …" — and a reload shows every answer), then sets the outcome — overriding the suggestion, which
 needs a reason — and reads the report; adds an improvement plan row by keyboard. Then both sides
 sign (the officer, then the provider's manager, each from the report page) and the PDF report
 downloads and renders (pdftoppm). One journey, as the acceptance describes it. axe-core
@@ -13,6 +14,7 @@ tablet.
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -58,6 +60,20 @@ def _press_enter_on(page, selector: str) -> None:
         page.keyboard.press("Enter")
 
 
+def autosaved_survives_a_reload(page, standards: dict[str, int]) -> None:
+    """Theme 1 was answered without pressing a button: the page saved it as the officer typed
+    (static/src/qa-autosave.js), says so, and a reload shows every answer."""
+    status = page.locator("[data-autosave-status]")
+    expect(status).to_have_attribute("aria-busy", "false")  # nothing waiting to be sent
+    expect(status).to_contain_text("Saved at")
+    page.reload()
+    page.get_by_role("heading", name="1.", exact=False).first.wait_for()
+    expect(page.locator(f"textarea[name=evidence_{standards['1c']}]")).to_have_value(
+        re.compile(re.escape(EVIDENCE["1c"])))
+    for code in (code for code in standards if code.startswith("1")):
+        expect(page.locator(f"input[name=level_{standards[code]}][value=fully]")).to_be_checked()
+
+
 def record_visit_by_keyboard(page, axe_check, *, org: str, visit: QAVisit, standards: dict[str, int]) -> None:
     """From the scheduled visit's page to its report: start, the first page, every theme, the outcome
     (the suggestion overridden with a reason once). `standards`: code -> standard id."""
@@ -87,6 +103,8 @@ def record_visit_by_keyboard(page, axe_check, *, org: str, visit: QAVisit, stand
                 tab_to(page, f"textarea[name=evidence_{pk}]")
                 page.keyboard.press("Control+End")
                 page.keyboard.type(EVIDENCE[code])
+        if theme == 1:
+            autosaved_survives_a_reload(page, standards)
         _press_enter_on(page, "button[name=submit], input[name=submit]")
 
     page.get_by_role("heading", name=visit.provider.name).wait_for()
