@@ -61,11 +61,6 @@ def route_of(path: str) -> str | None:
     return match.view_name
 
 
-def _links(html: bytes) -> list[str]:
-    soup = BeautifulSoup(html, "html.parser")
-    return [a["href"] for a in soup.select("a[href]")]
-
-
 def _normalise(href: str, current: str) -> str | None:
     href, _ = urldefrag(href)
     parts = urlsplit(href)
@@ -81,36 +76,48 @@ def _normalise(href: str, current: str) -> str | None:
     return path
 
 
-def crawl_as(client, start: str, *, max_pages: int = MAX_PAGES, per_route: int = PER_ROUTE) -> dict[str, Page]:
+def crawl_as(client, start: str, *, max_pages: int = MAX_PAGES, per_route: int = PER_ROUTE,
+             download_routes: set[str] | None = None) -> dict[str, Page]:
     """The HTML pages reachable from `start` by same-site links, GET only (redirects followed one
-    hop at a time, downloads skipped), at most `per_route` of each kind."""
+    hop at a time, downloads skipped), at most `per_route` of each kind.
+
+    With a `download_routes` set, a route that answered with a download (a PDF, a CSV) is not opened
+    again: the crawl wants pages, and each download costs a full render (WeasyPrint) for nothing.
+    Pass one set to several crawls to share what they learnt (each such route is rendered once)."""
     seen: set[str] = {start}
     queue: deque[str] = deque([start])
     pages: dict[str, Page] = {}
     queued_per_route: dict[str, int] = {}
+    downloads: set[str] = set() if download_routes is None else download_routes
+    remember_downloads = download_routes is not None
 
     def enqueue(target: str | None) -> None:
         if not target or target in seen:
             return
         seen.add(target)
         route = route_of(target) or ""
-        if queued_per_route.get(route, 0) >= per_route:
+        if route in downloads or queued_per_route.get(route, 0) >= per_route:
             return
         queued_per_route[route] = queued_per_route.get(route, 0) + 1
         queue.append(target)
 
     while queue and len(pages) < max_pages:
         path = queue.popleft()
+        route = route_of(path) or ""
+        if route in downloads:
+            continue
         response = client.get(path)
         if response.status_code in (301, 302):
             enqueue(_normalise(response["Location"], path))
             continue
         if not response.get("Content-Type", "").startswith("text/html") or response.get("Content-Disposition"):
+            if remember_downloads and response.status_code == 200:
+                downloads.add(route)
             continue
-        soup_title = BeautifulSoup(response.content, "html.parser").title
-        title = " ".join(soup_title.get_text().split()) if soup_title else ""
+        soup = BeautifulSoup(response.content, "html.parser")  # parsed once: the title and the links
+        title = " ".join(soup.title.get_text().split()) if soup.title else ""
         templates = tuple(t.name for t in getattr(response, "templates", []) or [] if t.name)
-        pages[path] = Page(path, response.status_code, title, route_of(path) or "", templates)
-        for href in _links(response.content):
-            enqueue(_normalise(href, path))
+        pages[path] = Page(path, response.status_code, title, route, templates)
+        for anchor in soup.select("a[href]"):
+            enqueue(_normalise(anchor["href"], path))
     return pages

@@ -15,7 +15,8 @@ from collections import defaultdict
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from accounts.models import User
 from placements.models import Placement, State
@@ -27,11 +28,35 @@ from tenancy.scoping import scopes_disabled
 from .crawl import crawl_as, demo_people, load_demo
 
 SERVICE = "Commission alternative provision"
+# One worker runs both tests, so the demo (module-scoped below) is loaded once, not once per worker.
+pytestmark = pytest.mark.xdist_group("govuk_patterns")
+
+
+@pytest.fixture(scope="module")
+def _demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, _demo_media):
+    """Overrides tests/conftest.py's: the demo's uploaded documents live as long as the demo (the module)."""
+    settings.MEDIA_ROOT = _demo_media
+
+
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker, _demo_media):
+    """The demo data, loaded once for this module in a transaction rolled back after its last test
+    (Django's TestCase.setUpTestData does the same); each test's own transaction is a savepoint
+    inside it, so what one test writes is gone before the next."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_demo_media), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(_demo_once, db):
+    """The demo data (loaded once for the module), inside this test's own transaction."""
 
 
 def _client(email: str) -> Client:
@@ -44,7 +69,9 @@ FORM_PAGE = "form_page.html"  # question and confirmation pages (templates/form_
 
 
 def _crawl_everyone() -> dict[str, dict]:
-    return {email: crawl_as(_client(email), f"/o/{slug}/") for email, slug in demo_people()}
+    downloads: set[str] = set()  # a PDF or CSV route found by one person's crawl is not rendered again
+    return {email: crawl_as(_client(email), f"/o/{slug}/", download_routes=downloads)
+            for email, slug in demo_people()}
 
 
 def _shared_titles(crawls: dict[str, dict], *, form_pages: bool) -> list[str]:
