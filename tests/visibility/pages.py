@@ -29,6 +29,10 @@ PAGES: dict[str, str | None] = {
     "placements:agreement_detail": "placement",
     "placements:agreement_pdf": "placement",
     "placements:area_list": None,
+    "oversight:placement_record": "placement",
+    "oversight:placement_record_pdf": "placement",
+    "oversight:pupil_record": "pupil",
+    "oversight:pupil_record_pdf": "pupil",
 }
 
 _REFERRAL_GROUPS = {G.IDENTITY, G.PARENTS, G.EDUCATION, G.ATTENDANCE, G.ACCESS_ARRANGEMENTS, G.REFERRAL_REASON,
@@ -48,6 +52,10 @@ SHOWS: dict[str, set[str]] = {
     "placements:agreement_detail": _AGREEMENT_GROUPS,
     "placements:agreement_pdf": _AGREEMENT_GROUPS,
     "placements:area_list": {G.IDENTITY},
+    "oversight:placement_record": {G.IDENTITY},
+    "oversight:placement_record_pdf": {G.IDENTITY},
+    "oversight:pupil_record": {G.IDENTITY},
+    "oversight:pupil_record_pdf": {G.IDENTITY},
 }
 # HTML pages that tell a reader with HELD access that the DSL holds information, with
 # `data-held-group="<group>"` (templates/placements/_held.html), for the groups they show.
