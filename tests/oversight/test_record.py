@@ -4,11 +4,12 @@ placements, as a page and a PDF.
 Who reads what is checked with sentinel strings for every role of every organisation kind, on a
 placement that is live and then ended (the provider after the end keeps PROVIDER_AFTER_END), with
 the expectations read from the visibility table (tenancy.visibility): education (the substance of
-reviews and, for the school's side, of visits; targets and progress, the destination's details, the final report and the
-pupil's own view), attendance (figures, the final report's attendance line), incident counts for
-those who read incident reports, safeguarding concerns (dates only) for the placement's DSLs. A
-concern's content is never on the record. The pupil record lists every placement that ran, with
-the same cut, and costs the same queries with one placement or ten, ten timeline rows or a hundred.
+reviews and, for the school's side, of visits; targets and progress, exam results, the destination's
+details, the final report and the pupil's own view), attendance (figures, the final report's
+attendance line), incident counts for those who read incident reports, safeguarding concerns (dates
+only) for the placement's DSLs. A concern's content is never on the record. The pupil record lists
+every placement that ran, with the same cut, and costs the same queries with one placement or ten,
+ten timeline rows or a hundred.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.urls import reverse
 from apcommission import clock
 from attendance.factories import register_with_sessions
 from attendance.models import ExpectedSession
+from exams.models import ExamEntry
 from monitoring import reviews, services
 from monitoring.models import Visit, VisitState
 from monitoring.review_models import ReviewMeeting, ReviewState, TargetReview
@@ -49,6 +51,7 @@ FINAL = "SENTINEL-FINAL-ATTAINMENT level 1 certificate"
 FINAL_ATTENDANCE = "SENTINEL-FINAL-ATTENDANCE steady"
 PUPIL_VIEW = "SENTINEL-PUPIL-VIEW I liked the workshop"
 DESTINATION = "SENTINEL-DESTINATION back to year 10"
+GRADE = "SENTINEL-GRADE Merit"
 
 
 def _record_data(world):
@@ -84,6 +87,10 @@ def _record_data(world):
         safeguarding_services.concern_raise(placement=placement, by=staff, organisation=provider, now=NOW,
                                             data={"occurred_at": NOW, "what": CONCERN, "people": "Tutor",
                                                   "immediate_action": "Told the DSL"})
+    with scopes_disabled():  # a result recorded (exams' own pages and rules are tested in tests/exams)
+        ExamEntry.objects.create(placement=placement, school=school, provider=provider, qualification="BTEC Engineering",
+                                 awarding_body="Pearson", series="Summer 2027", first_exam_on=D(2026, 11, 10),
+                                 venue="provider", grade=GRADE, result_on=D(2026, 11, 20), created_at=NOW)
     return placement
 
 
@@ -128,7 +135,7 @@ def _check(response, kind, role, *, ended):
     where = (kind, role, "ended" if ended else "live")
     assert "Provider A" in text, where  # the placement's own facts, for everyone who reaches it
     assert ("PupilA" in text) == want["identity"], where
-    for sentinel in (REVIEW, PROGRESS):
+    for sentinel in (REVIEW, PROGRESS, GRADE):
         assert (sentinel in text) == want["education"], (where, sentinel)
     # A school's visit record: the provider reads when and who visited, not what the school wrote.
     assert (VISIT in text) == (want["education"] and kind != K.PROVIDER), where
