@@ -23,7 +23,13 @@ from tenancy.models import Organisation
 from tenancy.roles import OrganisationKind
 
 from . import conf, rules, selectors
-from .models import REFUSED_STATUSES, WARNED_STATUSES, ListingStatus, ProviderListing
+from .models import (
+    REFUSED_STATUSES,
+    WARNED_STATUSES,
+    ListingStatus,
+    ProviderListing,
+    ProviderProfile,
+)
 from .rules import PupilCounts, RegistrationAssessment
 
 __all__ = [
@@ -31,7 +37,7 @@ __all__ = [
     "listing_status", "provider_is_registered", "providers_for_referral", "register_commissioning_schools",
     "register_counted_pupils", "registration_figures", "suitability_signoff_current", "suspended_by_la",
     "CommissioningCheck", "commissioning_check", "listing_status_write", "register_listing_decider",
-    "decide_listing_status", "register_approval_history", "approval_history",
+    "decide_listing_status", "register_approval_history", "approval_history", "profiles_by_provider",
 ]
 
 # --- Sources other apps register (providers must not import them) --------------------------
@@ -70,6 +76,13 @@ provider_is_registered = selectors.provider_is_registered
 compliance_summary = selectors.compliance_summary
 profile_for = selectors.profile_for
 offers_for = selectors.offers_for
+
+
+def profiles_by_provider(provider_ids: Iterable[int]) -> dict[int, ProviderProfile]:
+    """The profiles of these providers the caller's scope reads, by provider id (one query; lists
+    such as a school's inspection list and census fields name each provider's address, registration
+    and URN)."""
+    return {p.provider_id: p for p in ProviderProfile.objects.filter(provider_id__in=list(provider_ids))}
 
 
 def suspended_by_la(*, local_authority_id: int | None, provider: Organisation) -> bool:

@@ -39,6 +39,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Reports", "oversight:school_report", Capability.VIEW_REPORTS, (K.SCHOOL,)),
     NavItem("Exam entries", "exams:entry_list", Capability.RECORD_EXAM_ENTRIES, (K.SCHOOL,)),
     NavItem("Exam entries", "exams:entry_list", Capability.CONFIRM_EXAM_ENTRIES, (K.PROVIDER,)),
+    NavItem("Inspection and census", "oversight:census_inspection", Capability.VIEW_REPORTS, (K.SCHOOL,)),
     NavItem("Term dates", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("Closure days", "attendance:calendar", Capability.MANAGE_CALENDAR, (K.PROVIDER,)),
     NavItem("API tokens", "api_tokens:list", Capability.VIEW_ATTENDANCE, (K.PROVIDER,)),
