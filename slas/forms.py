@@ -59,7 +59,7 @@ class SLAScheduleForm(ModelForm):
         model = ServiceLevelAgreement
         fields = [
             "start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate",
-            "rate_unit", "estimated_total", "invoicing_period", "payment_due_days", "transport_arrangement",
+            "rate_unit", "vat_rate", "estimated_total", "invoicing_period", "payment_due_days", "transport_arrangement",
             "insurance_statement", "register_deadline_minutes", "incidents_before_emergency_review",
             "visits_per_half_term", "placements",
         ]
@@ -67,7 +67,7 @@ class SLAScheduleForm(ModelForm):
             "placements": "Placements this SLA covers",
             "start_date": "Start date", "end_date": "End date", "hours_per_week": "Hours per week",
             "days_and_sessions": "Days and sessions", "number_of_pupils": "Number of pupils",
-            "rate": "Rate (£)", "rate_unit": "Rate is charged", "estimated_total": "Estimated total (£)",
+            "rate": "Rate (£)", "rate_unit": "Rate is charged", "vat_rate": "VAT on invoices", "estimated_total": "Estimated total (£)",
             "invoicing_period": "Invoicing period", "payment_due_days": "Invoices paid within (days)",
             "transport_arrangement": "Transport arrangement", "insurance_statement": "Insurance statement",
             "register_deadline_minutes": "Register due within (minutes of the session start)",
@@ -76,6 +76,8 @@ class SLAScheduleForm(ModelForm):
         }
         help_texts = {
             "days_and_sessions": "For example, Tuesday and Thursday mornings, 9:00am to 12:30pm",
+            "rate_unit": "Invoice lines count this: sessions and days the pupil attended; agreed hours, weeks and "
+                         "terms booked.",
             "register_deadline_minutes": "The app escalates a register not received by then.",
         }
         widgets = {"placements": forms.CheckboxSelectMultiple}
@@ -97,7 +99,7 @@ class SLAScheduleForm(ModelForm):
         self.helper = helper(
             Fieldset("start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils",
                      "placements", legend="Provision", legend_size=Size.MEDIUM),
-            Fieldset("rate", "rate_unit", "estimated_total", "invoicing_period", "payment_due_days",
+            Fieldset("rate", "rate_unit", "vat_rate", "estimated_total", "invoicing_period", "payment_due_days",
                      legend="Costings", legend_size=Size.MEDIUM),
             Fieldset("transport_arrangement", "insurance_statement", legend="Transport and insurance",
                      legend_size=Size.MEDIUM),

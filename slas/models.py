@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,10 +24,23 @@ class Party(models.TextChoices):
 
 
 class RateUnit(models.TextChoices):
-    SESSION = "session", "per session"
-    DAY = "day", "per day"
-    WEEK = "week", "per week"
-    PUPIL_WEEK = "pupil_week", "per pupil per week"
+    """The SLA's costing basis: what an invoice line counts (finance.rules.basis_quantities).
+
+    Per session and per day count what the provider delivered (sessions, days attended); per agreed
+    hour, per week, per pupil per week and per term count what the school booked (the sessions
+    expected in the period), attended or not."""
+
+    SESSION = "session", "per session delivered"
+    DAY = "day", "per day attended"
+    HOUR = "hour", "per agreed hour"
+    WEEK = "week", "per week booked"
+    PUPIL_WEEK = "pupil_week", "per pupil per week booked"
+    TERM = "term", "fixed per term"
+
+
+# VAT as the SLA says: many alternative providers are VAT exempt (education by an eligible body).
+NO_VAT, STANDARD_VAT = Decimal("0.00"), Decimal("20.00")
+VAT_RATES = [(NO_VAT, "No VAT (exempt or zero-rated)"), (STANDARD_VAT, "20% (standard rate)")]
 
 
 class InvoicingPeriod(models.TextChoices):
@@ -94,6 +109,8 @@ class ServiceLevelAgreement(ScopedModel):
     number_of_pupils = models.PositiveSmallIntegerField(null=True, blank=True)
     rate = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     rate_unit = models.CharField(max_length=12, choices=RateUnit.choices, default=RateUnit.SESSION)
+    vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2, choices=VAT_RATES,
+                                   default=NO_VAT)
     estimated_total = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     invoicing_period = models.CharField(max_length=12, choices=InvoicingPeriod.choices, default=InvoicingPeriod.HALF_TERMLY)
     payment_due_days = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(120)])

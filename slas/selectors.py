@@ -20,7 +20,7 @@ from .models import ServiceLevelAgreement, SLAClause, SLAStatus
 
 COSTS_WITHHELD = "Costs are shown only to finance roles"
 # Schedule fields that are costs, and the value each takes when withheld.
-COST_FIELDS = {"rate": None, "rate_unit": "", "estimated_total": None, "invoicing_period": "", "payment_due_days": None}
+COST_FIELDS = {"rate": None, "rate_unit": "", "vat_rate": None, "estimated_total": None, "invoicing_period": "", "payment_due_days": None}
 # Clause sections about money: their text is withheld with the costings.
 COST_SECTIONS = frozenset(heading for key, heading, _clauses in SECTIONS if key == "funding")
 
@@ -56,6 +56,7 @@ def sla_for(sla: ServiceLevelAgreement, membership) -> ServiceLevelAgreement:
 class SLACosts:
     rate: Decimal | None
     rate_unit: str
+    vat: str
     estimated_total: Decimal | None
     invoicing_period: str
     payment_due_days: int | None
@@ -93,7 +94,8 @@ def sla_view(sla: ServiceLevelAgreement, membership) -> SLAView:
     from .services import render_clause
 
     if reads_costs(membership):
-        costs = SLACosts(rate=sla.rate, rate_unit=sla.get_rate_unit_display(), estimated_total=sla.estimated_total,
+        costs = SLACosts(rate=sla.rate, rate_unit=sla.get_rate_unit_display(),
+                         vat=sla.get_vat_rate_display(), estimated_total=sla.estimated_total,
                          invoicing_period=sla.get_invoicing_period_display(), payment_due_days=sla.payment_due_days)
     else:
         costs = None

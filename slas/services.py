@@ -35,7 +35,7 @@ SCHEDULE_FIELDS = [
     "start_date", "end_date", "hours_per_week", "days_and_sessions", "number_of_pupils", "rate",
     "rate_unit", "estimated_total", "invoicing_period", "payment_due_days", "transport_arrangement",
     "insurance_statement", "register_deadline_minutes", "incidents_before_emergency_review",
-    "visits_per_half_term",
+    "visits_per_half_term", "vat_rate",
 ]
 
 
@@ -151,14 +151,23 @@ def canonical_content(sla: ServiceLevelAgreement) -> dict:
         "version": sla.version,
         "school": {"id": sla.school_id, "name": sla.school.name},
         "provider": {"id": sla.provider_id, "name": sla.provider.name},
-        "schedule": {name: str(getattr(sla, name)) if getattr(sla, name) is not None else None
-                     for name in SCHEDULE_FIELDS},
+        "schedule": _schedule_content(sla),
         "placements": sorted(sla.placements.values_list("pk", flat=True)),
         "clauses": [
             {"number": n, "section": c.section, "heading": c.heading, "body": render_clause(sla, c.body)}
             for n, c in enumerate(sla.clauses.all(), start=1)
         ],
     }
+
+
+def _schedule_content(sla: ServiceLevelAgreement) -> dict:
+    """The schedule as signed. VAT (added with invoices, issue 14) is part of it only when charged, so
+    an SLA without VAT keeps the hash it was signed with before the field existed."""
+    schedule = {name: str(getattr(sla, name)) if getattr(sla, name) is not None else None
+                for name in SCHEDULE_FIELDS if name != "vat_rate"}
+    if sla.vat_rate:
+        schedule["vat_rate"] = str(sla.vat_rate)
+    return schedule
 
 
 def content_hash(sla: ServiceLevelAgreement) -> str:

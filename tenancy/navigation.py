@@ -33,6 +33,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Attendance", "attendance:school_attendance", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.TRUST)),
     NavItem("Alerts", "attendance:alerts", Capability.VIEW_ATTENDANCE, (K.SCHOOL, K.PROVIDER)),
     NavItem("SLAs", "slas:list", Capability.VIEW_AGREEMENTS),
+    NavItem("Invoices", "finance:invoice_list", Capability.VIEW_FINANCE, (K.SCHOOL, K.PROVIDER)),
     NavItem("QA visits", "qa_framework:visit_list", Capability.RUN_QA_VISITS, (K.LOCAL_AUTHORITY, K.SCHOOL)),
     NavItem("QA reports", "qa_framework:report_list", Capability.VIEW_AGREEMENTS, (K.PROVIDER,)),
     NavItem("Reports", "oversight:trust_report", Capability.READ_ACROSS_TRUST, (K.TRUST,)),

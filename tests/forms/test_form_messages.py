@@ -84,6 +84,7 @@ def _kwargs(cls, world) -> dict:
         "now": lambda: dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC),
         "targets": lambda: ["Attend 95% of sessions"],
         "kind": lambda: "accident",
+        "slas": lambda: ServiceLevelAgreement.objects.all(),
     }
     needed = []
     for klass in cls.__mro__:  # a subclass's __init__(*args, **kwargs) passes its parents' arguments on

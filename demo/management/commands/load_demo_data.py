@@ -15,6 +15,7 @@ from accounts.models import User
 from apcommission import clock
 from attendance.demo import load_calendar_demo, load_registers_demo
 from exams.demo import load_exams_demo
+from finance.demo import load_finance_demo
 from monitoring.demo import load_monitoring_demo
 from placements.demo import load_placements_demo
 from placements.models import Pupil
@@ -117,6 +118,7 @@ class Command(BaseCommand):
         load_safeguarding_demo(orgs, users, now)
         load_qa_demo(orgs, users, now)
         load_exams_demo(orgs, users, now)
+        load_finance_demo(orgs, users, now)
         self._print_logins(rows)
 
     def _organisations(self) -> dict[str, Organisation]:
