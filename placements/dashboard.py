@@ -205,7 +205,7 @@ def _label(viewer: Viewer, name: str) -> str:
 def _figure_url(viewer: Viewer, name: str) -> str | None:
     """The list a figure counts: the LA's children-in-AP list, else the placement list's queue."""
     if viewer.kind == K.LOCAL_AUTHORITY:
-        return viewer.link("placements:area_list")
+        return viewer.link("oversight:area_list")
     return viewer.link("placements:placement_list", query={"queue": name})
 
 

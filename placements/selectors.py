@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from tenancy.roles import OrganisationKind as K
 from tenancy.selectors import count_by
@@ -168,21 +168,6 @@ def school_contacts(placement: Placement, reader: Reader) -> list[tuple[str, str
     if referral is None:
         return []
     return [(label, value) for label, value, group in tagged_rows("contacts", referral=referral) if reader.can(group)]
-
-
-def area_children():
-    """The LA's list of every child in AP in its area: no special-category field is read."""
-    return (
-        Placement.objects.filter(state__in=IN_AP_STATES)
-        .select_related("pupil", "school", "provider")
-        .only("state", "registration_code", "start_date", "planned_end_date", "weekly_hours", "total_weekly_hours",
-              "part_time", "activated_at",
-              "pupil__first_name", "pupil__last_name", "pupil__date_of_birth", "pupil__year_group",
-              "pupil__upn", "school__name", "school__slug", "provider__name", "provider__slug")
-        # Whether the provider is a registered independent school (public, from its own profile).
-        .annotate(provider_registration=F("provider__provider_profile__registration_status"))
-        .order_by("school__name", "pupil__last_name", "pupil__first_name", "pk")
-    )
 
 
 # --- What a member may read about a placement (tenancy.visibility) -------------------------

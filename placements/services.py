@@ -475,4 +475,4 @@ def transition_notify(*, placement: Placement, name: str, now: dt.datetime) -> N
                subject=f"{school.name} has started an alternative provision placement",
                body=f"A pupil from {school.name} started at {provider.name}. See children in AP in your area.",
                dedupe_key=f"placement:{placement.pk}:la-start", now=now,
-               link=reverse("placements:area_list", kwargs={"org": la.slug}))
+               link=reverse("oversight:area_list", kwargs={"org": la.slug}))

@@ -42,6 +42,4 @@ urlpatterns = [
     path(P + "status/<slug:transition>/", views.placement_status, name="placement_status"),
     path(P + "end/", views.placement_end, name="placement_end"),
     path(P + "destination/", views.placement_destination, name="placement_destination"),
-    # Local authority
-    path("area/children-in-ap/", views.area_list, name="area_list"),
 ]

@@ -24,7 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Pupils", "placements:pupil_list", Capability.VIEW_PUPILS, (K.SCHOOL, K.TRUST)),
     NavItem("Referrals and placements", "placements:placement_list", Capability.VIEW_PUPILS,
             (K.SCHOOL, K.TRUST, K.PROVIDER)),
-    NavItem("Children in AP", "placements:area_list", Capability.VIEW_AREA, (K.LOCAL_AUTHORITY,)),
+    NavItem("Children in AP", "oversight:area_list", Capability.VIEW_AREA, (K.LOCAL_AUTHORITY,)),
     NavItem("Providers", "providers:directory", Capability.CHECK_PROVIDERS, (K.SCHOOL, K.LOCAL_AUTHORITY)),
     NavItem("Due-diligence pack", "providers:pack", Capability.MANAGE_PROVIDER_PROFILE, (K.PROVIDER,)),
     NavItem("QA frameworks", "qa_framework:framework_list", Capability.RUN_QA_VISITS, (K.LOCAL_AUTHORITY, K.SCHOOL)),

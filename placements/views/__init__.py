@@ -20,7 +20,7 @@ from .lifecycle import (
     placement_start,
     placement_status,
 )
-from .pages import area_list, placement_detail, placement_list
+from .pages import placement_detail, placement_list
 from .pupils import (
     agency_add,
     agency_remove,
@@ -45,7 +45,7 @@ from .referrals import (
 
 __all__ = [
     "agency_add", "agency_remove", "agreement_agree", "agreement_detail", "agreement_edit", "agreement_pdf",
-    "area_list", "initial_assessment", "parent_add", "parent_remove", "parental_agreement",
+    "initial_assessment", "parent_add", "parent_remove", "parental_agreement",
     "parental_agreement_file", "placement_destination", "placement_detail", "placement_end", "placement_list",
     "placement_start", "placement_status", "provider_response", "pupil_create", "pupil_detail", "pupil_edit",
     "pupil_list_view", "pupil_sensitive_edit", "referral_check", "referral_decision", "referral_detail",

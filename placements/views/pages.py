@@ -134,11 +134,3 @@ def placement_detail(request, org, pk):
     }
     audit_request(request, action=AuditAction.VIEW, obj=placement)
     return render(request, "placements/placement_detail.html", ctx)
-
-
-
-@org_view(C.VIEW_AREA, kinds=(K.LOCAL_AUTHORITY,))
-def area_list(request, org):
-    """Every child in AP in the LA's area (read-only, no special-category data)."""
-    page = Paginator(selectors.area_children(), 100).get_page(request.GET.get("page"))
-    return render(request, "placements/area_list.html", {"page": page})

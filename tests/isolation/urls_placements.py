@@ -198,6 +198,4 @@ URLS = {
     "placements:placement_status": _spec(kwargs=_status),
     "placements:placement_end": _spec(kwargs=_placement("active")),
     "placements:placement_destination": _spec(kwargs=_placement("ended")),
-    # Local authority
-    "placements:area_list": UrlSpec(),
 }

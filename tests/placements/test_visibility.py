@@ -166,20 +166,6 @@ def test_la_sees_only_children_in_ap_and_no_special_category_rows(world):
     assert accepted.pk != active.pk
 
 
-def test_la_list_reads_no_special_category_column(world, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from placements.selectors import area_children
-
-    placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state=State.ACTIVE, now=NOW)
-    with scope(organisation=world.org(K.LOCAL_AUTHORITY)), CaptureQueriesContext(connection) as ctx:
-        rows = list(area_children())
-    assert len(rows) == 1
-    sql = " ".join(q["sql"] for q in ctx.captured_queries)
-    assert "pupilsensitive" not in sql and "referral" not in sql and "otheragency" not in sql
-
-
 @pytest.mark.parametrize("model", [m.Pupil, m.PupilSensitive, m.ParentCarer, m.OtherAgency, m.Placement, m.Referral,
                                    m.PlacementEvent, m.ParentalAgreement, m.CommissioningAgreement, m.Target,
                                    m.TimetableSession])
