@@ -36,6 +36,12 @@ Figures:
     service; ``weasyprint_bare_10page_s``: WeasyPrint alone on the same HTML;
     ``sla_pdf_overhead_ratio``: the first over the second (targets: < 2 s, <= 1.2x).
 
+``la_view`` (bench/la_view.py)
+    ``la_view_page_queries``, ``la_view_page_ms``, ``la_view_page_filtered_ms``: the LA's children-in-AP
+    selectors for one page (50 rows, total, counts, filter choices) at 70,000 placements;
+    ``la_view_page_sql_ms``: one hand-written query of the same rows (the floor), and the ratio;
+    ``la_view_export_csv_s``, ``la_view_export_xlsx_s``, ``la_view_export_sql_s``: the full export.
+
 Adding a benchmark: write ``bench/<name>.py`` with ``run()`` yielding ``bench.runner.Figure``
 objects and register it in ``bench.runner.BENCHMARKS``.
 """

@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, str] = {
     "sla_pdf": "bench.sla_pdf",
     "escalation": "bench.escalation",
     "register": "bench.register",
+    "la_view": "bench.la_view",
 }
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
