@@ -96,7 +96,9 @@ def _save(request, org, placement, entry=None):
             return redirect(_detail_url(org, entry))
     back = (_detail_url(org, entry) if entry
             else reverse("exams:placement_entries", kwargs={"org": org, "pk": placement.pk}))
-    return render_form_page(request, form, title="Change the exam entry" if entry else "Record an exam entry",
+    # The title names the entry being changed: a pupil's entries differ by qualification and series.
+    title = f"Change the exam entry: {entry.qualification} ({entry.series})" if entry else "Record an exam entry"
+    return render_form_page(request, form, title=title,
                             back_url=back, caption=_caption(placement, request.membership),
                             status=400 if form.errors else 200)
 
