@@ -59,7 +59,11 @@ def test_the_ap_lead_can_refer_a_pupil_and_finance_is_offered_nothing_it_cannot_
     assert ("Refer a pupil", reverse("placements:referral_start", kwargs={"org": world.org(K.SCHOOL).slug})) in lead.actions
     finance = _dashboard(client, world, K.SCHOOL, R.FINANCE)
     assert finance.actions == []
-    assert [label for label, _, _ in finance.figures] == ["Service level agreements"]
+    # The budget holder's figures: the SLAs it reads and the invoices it alone authorises, each a
+    # link to a page it opens.
+    assert [label for label, _, _ in finance.figures] == ["Service level agreements", "Invoices awaiting authorisation"]
+    for _, _, url in finance.figures:
+        assert client.get(url).status_code == 200, url
     assert "Pupils in alternative provision" not in finance.html  # not "0" where the AP lead sees the real number
 
 
