@@ -36,7 +36,7 @@ K = OrganisationKind
 # 24 with termly reports (issue 12 item 5: the school's reports to acknowledge, or the provider's to
 # write, one query; the provider's behaviour updates owed, one more, within the same budget).
 # Raise it only with a reason: a dashboard is the page everyone opens first.
-QUERY_BUDGET = 24
+QUERY_BUDGET = 25  # 24 until issue 14: the exams panel ("Exams in the next 4 weeks") reads one more
 
 
 def dashboard_url(org) -> str:

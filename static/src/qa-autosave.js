@@ -30,6 +30,10 @@ function say(text) {
 }
 
 async function post() {
+  // This post sends the whole form as it is now, so a change still waiting is in it: its timer
+  // goes (left running, it would find nothing to send and leave the line busy).
+  clearTimeout(timer);
+  timer = null;
   changed = false;
   busy(true);
   const body = new URLSearchParams(new FormData(form));
@@ -63,7 +67,11 @@ async function post() {
 async function save() {
   clearTimeout(timer);
   timer = null;
-  if (submitting || !changed) return;
+  if (submitting) return;
+  if (!changed) {
+    if (!inFlight) busy(false); // nothing left to send (a post in flight settles the line itself)
+    return;
+  }
   if (inFlight) {
     await inFlight;
     if (!changed) return;
