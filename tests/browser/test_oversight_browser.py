@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import openpyxl
 import pytest
 from django.conf import settings as django_settings
@@ -23,6 +26,8 @@ from tenancy.roles import Role
 from tenancy.scoping import scopes_disabled
 from tests.oversight.test_area_support import NOW as AREA_NOW
 from tests.oversight.test_area_support import add_children
+
+from .helpers import horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -85,3 +90,97 @@ def test_the_la_filters_children_in_ap_and_downloads_those_rows(shared_world, ne
     assert {r[3] for r in body} == {"School A"}
     cells = " ".join(str(v) for r in body for v in r)
     assert "Otherschool" not in cells and "Fulltime" not in cells and "Otherla" not in cells
+
+
+def _every_page_data(world) -> dict:
+    """One of everything issue 14 draws, built through the services: PupilA's placement record (sessions,
+    a visit, a review, incidents, a graded exam entry), a pupil who left NEET, the LA's autumn term, an
+    exam entry awaiting the provider and one confirmed, and three invoices under a signed SLA (one
+    authorised, so the reports draw spend; one sent and flagged; one draft)."""
+    from attendance.models import TermDates
+    from exams.factories import exam_entry
+    from finance import services as finance_services
+    from finance.factories import invoice_raised, invoiceable_sla
+    from placements.factories import PupilFactory, placement_in_state
+    from tenancy.scoping import scope
+    from tests.oversight.test_record import NOW, _record_data
+
+    school, provider = world.org(K.SCHOOL), world.org(K.PROVIDER)
+    with scopes_disabled():
+        TermDates.objects.create(organisation=world.org(K.LOCAL_AUTHORITY), academic_year=2026, term="autumn",
+                                 start_date=dt.date(2026, 9, 2), end_date=dt.date(2026, 12, 18),
+                                 half_term_start=dt.date(2026, 10, 26), half_term_end=dt.date(2026, 10, 30))
+    placement = _record_data(world)
+    placement_in_state(pupil=PupilFactory(school=school, first_name="Endy", last_name="Leaver"), provider=provider,
+                       state="ended", now=NOW, destination="neet", end_reason="ceased_progress")
+    pending = exam_entry(placement, now=NOW)
+    confirmed = exam_entry(placement, now=NOW, answer="confirm", qualification="GCSE English Language")
+    manager, finance = world.member(K.PROVIDER, Role.PROVIDER_MANAGER), world.member(K.SCHOOL, Role.FINANCE)
+    sla = invoiceable_sla(school_member=world.member(K.SCHOOL, Role.AP_LEAD), provider_member=manager,
+                          placements=[placement], vat_rate=Decimal("20.00"), now=NOW)
+    authorised = invoice_raised(sla=sla, provider_member=manager, start=dt.date(2026, 11, 16),
+                                end=dt.date(2026, 11, 20), now=NOW, submit=True)
+    with scope(organisation=school):
+        finance_services.invoice_decide(invoice=authorised, action="authorised", reason="", by=finance.user,
+                                        organisation=school, now=NOW)
+    sent = invoice_raised(sla=sla, provider_member=manager, start=dt.date(2026, 11, 2), end=dt.date(2026, 11, 13),
+                          now=NOW, submit=True, quantities={1: Decimal("6")})
+    draft = invoice_raised(sla=sla, provider_member=manager, start=dt.date(2026, 11, 23),
+                           end=dt.date(2026, 11, 24), now=NOW)
+    with scopes_disabled():
+        draft_line = draft.lines.get()
+    return {"now": NOW, "placement": placement, "pending": pending, "confirmed": confirmed,
+            "authorised": authorised, "sent": sent, "draft": draft, "draft_line": draft_line}
+
+
+def test_every_issue_14_page_passes_axe_and_fits_a_phone(shared_world, new_context, live_server, axe_check,
+                                                          settings):
+    world = shared_world
+    data = _every_page_data(world)
+    settings.APC_CLOCK_NOW = data["now"].isoformat()
+    placement, pending, draft = data["placement"], data["pending"], data["draft"]
+    school_a = world.org(K.SCHOOL)
+    pages = {
+        (K.LOCAL_AUTHORITY, Role.AP_OFFICER): ["/o/la-a/area/children-in-ap/"],
+        (K.TRUST, Role.TRUST_EXECUTIVE): ["/o/trust-a/reports/trust/",
+                                          f"/o/trust-a/reports/trust/schools/{school_a.pk}/"],
+        (K.SCHOOL, Role.HEADTEACHER): [
+            "/o/school-a/reports/", "/o/school-a/reports/governors/", f"/o/school-a/placements/{placement.pk}/record/",
+            f"/o/school-a/pupils/{placement.pupil_id}/record/", "/o/school-a/reports/inspection-list/",
+            "/o/school-a/reports/census-ap/"],
+        (K.SCHOOL, Role.EXAMS_OFFICER): [
+            "/o/school-a/exams/", "/o/school-a/exams/new/", f"/o/school-a/placements/{placement.pk}/exams/",
+            f"/o/school-a/placements/{placement.pk}/exams/new/", f"/o/school-a/exams/{pending.pk}/",
+            f"/o/school-a/exams/{pending.pk}/edit/", f"/o/school-a/exams/{data['confirmed'].pk}/result/"],
+        (K.PROVIDER, Role.PROVIDER_MANAGER): [
+            "/o/provider-a/exams/", f"/o/provider-a/exams/{pending.pk}/answer/", "/o/provider-a/invoices/",
+            "/o/provider-a/invoices/new/", f"/o/provider-a/invoices/{draft.pk}/",
+            f"/o/provider-a/invoices/{draft.pk}/lines/{data['draft_line'].pk}/",
+            f"/o/provider-a/invoices/{draft.pk}/send/"],
+        (K.SCHOOL, Role.FINANCE): [
+            "/o/school-a/invoices/", f"/o/school-a/invoices/{data['sent'].pk}/",
+            f"/o/school-a/invoices/{data['sent'].pk}/decision/", f"/o/school-a/invoices/{data['authorised'].pk}/"],
+    }
+    problems, charts = [], {}
+    for (kind, role), paths in pages.items():
+        context = new_context(mobile=True)
+        _signed_in(context, world.user(kind, role), live_server)
+        page = context.new_page()
+        for path in paths:
+            response = page.goto(path)
+            if response.status != 200:
+                problems.append(f"{role} {path}: HTTP {response.status}")
+                continue
+            # Open each chart's table of figures, so axe reads it too.
+            for summary in page.locator(".apc-chart__table summary").all():
+                summary.click()
+            charts[path] = page.locator('svg[data-testid="chart"]').count()
+            if (overflow := horizontal_overflow(page)) > 0:
+                problems.append(f"{role} {path}: {overflow}px wider than the phone")
+            if violations := axe_check(page):
+                problems += [f"{role} {path}: {line}" for line in str(violations).splitlines()]
+        context.close()
+    assert not problems, "\n".join(problems)
+    # The charts were there to check: attendance, destinations and spend on the school's report.
+    assert charts["/o/school-a/reports/"] == 3 and charts["/o/school-a/reports/governors/"] == 3
+    assert charts["/o/trust-a/reports/trust/"] >= 3
