@@ -141,7 +141,8 @@ def test_every_issue_14_page_passes_axe_and_fits_a_phone(shared_world, new_conte
     placement, pending, draft = data["placement"], data["pending"], data["draft"]
     school_a = world.org(K.SCHOOL)
     pages = {
-        (K.LOCAL_AUTHORITY, Role.AP_OFFICER): ["/o/la-a/area/children-in-ap/"],
+        (K.LOCAL_AUTHORITY, Role.AP_OFFICER): ["/o/la-a/area/children-in-ap/",
+                                               "/o/la-a/area/children-in-ap/?part_time=on&below=on"],
         (K.TRUST, Role.TRUST_EXECUTIVE): ["/o/trust-a/reports/trust/",
                                           f"/o/trust-a/reports/trust/schools/{school_a.pk}/"],
         (K.SCHOOL, Role.HEADTEACHER): [
@@ -161,7 +162,24 @@ def test_every_issue_14_page_passes_axe_and_fits_a_phone(shared_world, new_conte
             "/o/school-a/invoices/", f"/o/school-a/invoices/{data['sent'].pk}/",
             f"/o/school-a/invoices/{data['sent'].pk}/decision/", f"/o/school-a/invoices/{data['authorised'].pk}/"],
     }
+    # Form pages are checked again with their error summary: (button, {label: a wrong answer}).
+    with_errors = {
+        f"/o/school-a/placements/{placement.pk}/exams/new/": ("Save the exam entry", {}),
+        f"/o/school-a/exams/{data['confirmed'].pk}/result/": ("Save the result", {}),
+        f"/o/provider-a/exams/{pending.pk}/answer/": ("Send your answer", {}),
+        f"/o/provider-a/invoices/{draft.pk}/lines/{data['draft_line'].pk}/": ("Save line", {"Quantity": "lots"}),
+    }
     problems, charts = [], {}
+
+    def check(page, role, where):
+        # A phone zooms out to fit a page wider than itself, which would hide the overflow.
+        if (inner := page.evaluate("() => window.innerWidth")) != 375:
+            problems.append(f"{role} {where}: the phone's viewport is {inner}px wide, not 375")
+        if (overflow := horizontal_overflow(page)) > 0:
+            problems.append(f"{role} {where}: {overflow}px wider than the phone")
+        if violations := axe_check(page):
+            problems.extend(f"{role} {where}: {line}" for line in str(violations).splitlines())
+
     for (kind, role), paths in pages.items():
         context = new_context(mobile=True)
         _signed_in(context, world.user(kind, role), live_server)
@@ -175,10 +193,14 @@ def test_every_issue_14_page_passes_axe_and_fits_a_phone(shared_world, new_conte
             for summary in page.locator(".apc-chart__table summary").all():
                 summary.click()
             charts[path] = page.locator('svg[data-testid="chart"]').count()
-            if (overflow := horizontal_overflow(page)) > 0:
-                problems.append(f"{role} {path}: {overflow}px wider than the phone")
-            if violations := axe_check(page):
-                problems += [f"{role} {path}: {line}" for line in str(violations).splitlines()]
+            check(page, role, path)
+            if path in with_errors:
+                button, answers = with_errors[path]
+                for label, value in answers.items():
+                    page.get_by_label(label, exact=True).fill(value)
+                page.get_by_role("button", name=button).click()
+                expect(page.locator(".govuk-error-summary")).to_be_visible()
+                check(page, role, f"{path} with errors")
         context.close()
     assert not problems, "\n".join(problems)
     # The charts were there to check: attendance, destinations and spend on the school's report.
