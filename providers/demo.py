@@ -41,7 +41,7 @@ from .models import (
 
 PROFILES = {
     "pathways": dict(
-        legal_name="Pathways Learning Centre Ltd", entity_type="company_guarantee", company_number="08765432",
+        legal_name="Pathways Learning Centre Ltd", entity_type="company_guarantee", company_number="08765432", ukprn="10091234",
         overview="Small-group English, maths and employability for pupils in years 9 to 11 who are at risk of "
                  "exclusion, with a strong pastoral team and SEMH support.",
         address="Unit 4, Mill Lane\nNorthtown", postcode="NS2 7LP", website="https://pathways.example.org",
@@ -54,7 +54,7 @@ PROFILES = {
         send_detail="SEMH, ADHD and autism; small groups of up to 6", capacity=18, age_from=13, age_to=16,
     ),
     "forge-skills": dict(
-        legal_name="Forge Motor Vehicle Skills CIC", entity_type="cic", company_number="11223344",
+        legal_name="Forge Motor Vehicle Skills CIC", entity_type="cic", company_number="11223344", ukprn="10087654",
         overview="Hands-on light vehicle maintenance in a working garage, leading to IMI Level 1.",
         address="Forge Yard, Station Road\nEastbury", postcode="NS5 1RE", website="https://forge.example.org",
         contact_name="Lee Harding", contact_phone="01632 960201", contact_email="forge-manager@demo.apcommission.test",

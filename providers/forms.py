@@ -30,6 +30,7 @@ from apcommission.uploads import PROVIDER_DOCUMENT, UploadValidator
 from .models import (
     ALWAYS_APPLICABLE,
     SUITABILITY_SECTIONS,
+    UKPRN_ERROR,
     WEEKDAYS,
     CheckOutcome,
     DeclaredPupilGroup,
@@ -44,6 +45,7 @@ from .models import (
     SubjectArea,
     SuitabilityItem,
     TrainingLevel,
+    ukprn_validator,
 )
 
 # --- Profile -------------------------------------------------------------------------------
@@ -58,12 +60,17 @@ class ProfileForm(ModelForm):
                              help_text="For example, https://www.example.org.uk",
                              error_messages={"invalid": "Enter a web address, like https://www.example.org.uk"})
     send_suitable = yes_no_field("Is your provision suitable for pupils with SEND?", error="Select yes if your provision is suitable for pupils with SEND")
+    # Spaces are allowed as typed (removed in clean_ukprn, which checks the digits).
+    ukprn = forms.CharField(label="UK provider reference number (UKPRN)", required=False, max_length=12,
+                            widget=text(10, "numeric"), error_messages={"max_length": UKPRN_ERROR},
+                            help_text="If you have one: 8 digits starting with 1, from the UK Register of Learning "
+                                      "Providers. Schools give it in the school census when you have no URN.")
 
     class Meta:
         model = ProviderProfile
         fields = [
-            "legal_name", "entity_type", "company_number", "charity_number", "overview", "address", "postcode",
-            "website", "social_media", "contact_name", "contact_phone", "contact_email",
+            "legal_name", "entity_type", "company_number", "charity_number", "ukprn", "overview", "address",
+            "postcode", "website", "social_media", "contact_name", "contact_phone", "contact_email",
             "dsl_name", "dsl_phone", "dsl_email", "dsl_trained_on",
             "deputy_dsl_name", "deputy_dsl_phone", "deputy_dsl_email", "deputy_dsl_trained_on",
             "team_teach", "team_teach_detail", "send_suitable", "send_detail", "capacity", "age_from", "age_to",
@@ -117,7 +124,8 @@ class ProfileForm(ModelForm):
             self.initial["team_teach"] = _bool_initial(self.instance.team_teach)
             self.initial["send_suitable"] = _bool_initial(self.instance.send_suitable if self.instance.updated_at else None)
         self.helper = helper(
-            Fieldset("legal_name", "entity_type", "company_number", "charity_number", legend="Organisation", legend_size=Size.MEDIUM),
+            Fieldset("legal_name", "entity_type", "company_number", "charity_number", "ukprn", legend="Organisation",
+                     legend_size=Size.MEDIUM),
             Fieldset(textarea(self, "overview", 4), textarea(self, "address"), "postcode", "website",
                      textarea(self, "social_media"), legend="About your provision", legend_size=Size.MEDIUM),
             Fieldset("contact_name", "contact_phone", "contact_email", legend="Named contact", legend_size=Size.MEDIUM),
@@ -131,6 +139,12 @@ class ProfileForm(ModelForm):
 
     def clean_postcode(self):
         return " ".join(self.cleaned_data["postcode"].upper().split())
+
+    def clean_ukprn(self):
+        value = "".join(self.cleaned_data["ukprn"].split())
+        if value:
+            ukprn_validator(value)  # here, so a value too long for the column gives this one message
+        return value
 
     def clean_social_media(self):
         lines = [line.strip() for line in self.cleaned_data["social_media"].splitlines() if line.strip()]

@@ -152,6 +152,10 @@ class OfstedJudgement(models.TextChoices):
     NOT_YET = "not_yet", "Not yet inspected"
 
 
+UKPRN_ERROR = "Enter a UKPRN of 8 digits starting with 1, like 10012345"
+ukprn_validator = RegexValidator(r"^1[0-9]{7}$", UKPRN_ERROR)
+
+
 class ProviderProfile(PackModel):
     """The provider's own description of itself, kept by its staff (issue #3 §1-2)."""
 
@@ -166,6 +170,12 @@ class ProviderProfile(PackModel):
     charity_number = models.CharField(
         "Charity number", max_length=12, blank=True,
         validators=[RegexValidator(r"^[0-9]{6,8}(-[0-9]{1,2})?$", "Enter a charity number of 6 to 8 digits, like 1123456")],
+    )
+    # UK Provider Reference Number (UK Register of Learning Providers): 8 digits starting 1. The school
+    # census records it for a placement whose provider has no URN (oversight.census).
+    ukprn = models.CharField(
+        "UKPRN", max_length=8, blank=True,
+        validators=[ukprn_validator],
     )
     overview = models.TextField("Overview of the provision", blank=True)
     address = models.TextField("Address", blank=True)

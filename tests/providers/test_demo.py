@@ -44,3 +44,7 @@ def test_demo_is_complete_and_idempotent(db, capsys):
             rules.AMBER, rules.RED, rules.RED]
         assert suitability_signoff_current(school=orgs["hillside-academy"], provider=orgs["pathways"], on=TODAY)
         assert not ProviderProfile.objects.get(provider=orgs["pathways"]).missing_fields
+        # the census and inspection lists give a provider's UKPRN (green-shoots has none)
+        assert {s: ProviderProfile.objects.get(provider=orgs[s]).ukprn for s in ("pathways", "forge-skills",
+                                                                                 "green-shoots")} == {
+            "pathways": "10091234", "forge-skills": "10087654", "green-shoots": ""}
