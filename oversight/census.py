@@ -8,9 +8,12 @@ provider and the referral's reason (one query, a subquery), the providers' profi
 timetables of the agreements in force (one).
 
 Census fields: the DfE school census module "alternative provision placements arranged by schools"
-(see README "Census and inspection lists" for each field and why). The service holds no UKPRN and
-no census reason codes yet: UKPRN is left blank, the setting type is OTH (other unregistered
-provider) when the provider has no URN, and the reason is the school's own words.
+(see README "Census and inspection lists" for each field and why). The census takes one of: the
+provider's URN (a registered school), else its UKPRN (the provider profile's), else the AP setting
+type (OTH, other unregistered provider: the service cannot tell NFE, one-to-one tuition or a
+work-based placement apart). The setting type is given as its code and in words. Neither DOMAIN.md
+nor the seeds give the census code lists for the association type or the reason, so those two are
+given in words (the reason is the school's own, from the referral) for the school to code in its MIS.
 """
 
 from __future__ import annotations
@@ -44,14 +47,17 @@ ARRANGED_BY = {RegistrationCode.B: "School (code B)", RegistrationCode.K: "Local
 ASSOCIATION = {RegistrationCode.D: "Dual registration", RegistrationCode.B: "Off-site, single registration",
                RegistrationCode.K: "Off-site, single registration"}
 UNREGISTERED_SETTING = "OTH"  # census AP setting type: other unregistered provider
+SETTING_TYPES = {UNREGISTERED_SETTING: "Other unregistered provider"}
 WITHHELD = "Withheld"  # a value the reader's role does not read
 
 INSPECTION_HEADER = ["Pupil", "UPN", "Provider", "Provider address", "Provider postcode", "Registration status",
                      "URN", "UKPRN", "Reason for the placement", "Start date", "Days", "Hours a week",
                      "Arranged by"]
 CENSUS_HEADER = ["UPN", "Surname", "Forename", "Date of birth", "AP placement URN", "AP placement UKPRN",
-                 "AP setting type", "Entry date", "Leaving date", "Association type", "Reason for placement",
-                 "Attendance pattern", "Sessions a week", "Hours a week"]
+                 "AP setting type", "AP setting type (meaning)", "Entry date", "Leaving date",
+                 "Association type (in words: no census code held)",
+                 "Reason for placement (the school's words: no census code held)", "Attendance pattern",
+                 "Sessions a week", "Hours a week"]
 
 
 def academic_year_start(today: dt.date) -> dt.date:
@@ -85,8 +91,18 @@ class Row:
     part_time: bool
 
     @property
+    def census_ukprn(self) -> str:
+        """The census takes the URN or the UKPRN, never both: the UKPRN only when there is no URN."""
+        return "" if self.urn else self.ukprn
+
+    @property
     def setting_type(self) -> str:
+        """Only when the census has neither a URN nor a UKPRN for the placement."""
         return "" if (self.urn or self.ukprn) else UNREGISTERED_SETTING
+
+    @property
+    def setting_type_words(self) -> str:
+        return SETTING_TYPES.get(self.setting_type, "")
 
     @property
     def pattern(self) -> str:
@@ -115,6 +131,15 @@ def _timetables(placements) -> dict[int, list[tuple[int, str]]]:
     return found
 
 
+def _urn(placement: Placement, registered_profile) -> str:
+    """A registered provider's URN; else, for a pupil dual registered (code D) at another school (a
+    PRU or AP academy is a school but not an independent one), the URN of that school as the
+    placement records it."""
+    if registered_profile is not None and registered_profile.dfe_urn:
+        return registered_profile.dfe_urn
+    return placement.dual_school_urn if placement.registration_code == RegistrationCode.D else ""
+
+
 def rows(membership, *, since: dt.date | None = None) -> list[Row]:
     placements = list(_placements(since=since))
     profiles = providers_api.profiles_by_provider({p.provider_id for p in placements})
@@ -134,7 +159,7 @@ def rows(membership, *, since: dt.date | None = None) -> list[Row]:
             address=(profile.address if profile else "") or "", postcode=(profile.postcode if profile else "")
             or p.provider.postcode or "", registered=registered,
             registration=profile.get_registration_status_display() if profile else "Not known",
-            urn=(profile.dfe_urn if registered else "") or "", ukprn="",
+            urn=_urn(p, profile if registered else None), ukprn=(profile.ukprn if profile else "") or "",
             reason=(p.referral_reason or "") if reader.can(DataGroup.REFERRAL_REASON) else WITHHELD,
             start=p.start_date, ended=p.ended_on, days=", ".join(days),
             sessions=sum(2 if part == SessionPart.DAY else 1 for _, part in sessions), hours=p.weekly_hours,
@@ -161,6 +186,6 @@ def inspection_csv_rows(rows_: list[Row]):
 def census_csv_rows(rows_: list[Row]):
     yield CENSUS_HEADER
     for r in rows_:
-        yield [r.upn, r.surname, r.forename, _date(r.date_of_birth), r.urn, r.ukprn, r.setting_type, _date(r.start),
-               _date(r.ended), r.association, r.reason, r.pattern, r.sessions,
+        yield [r.upn, r.surname, r.forename, _date(r.date_of_birth), r.urn, r.census_ukprn, r.setting_type,
+               r.setting_type_words, _date(r.start), _date(r.ended), r.association, r.reason, r.pattern, r.sessions,
                _hours(r.hours)]
