@@ -17,7 +17,7 @@ nobody. Messages name the provider, never the pupil (emails leave the service).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -68,28 +68,47 @@ def _owner(ctx: StepContext) -> list[tuple]:
     return [(ctx.organisation, VISITING_ROLES, [ctx.target.owner_id])]
 
 
-def visit_owner(ctx: StepContext):
-    return _owner(ctx) if _needed(ctx) else []
+def owner_ladder(name: str, *, needed: Callable[[StepContext], bool], message: Callable[[StepContext], Message],
+                 load_targets) -> Ladder:
+    """The visit owner's ladder (this one and monitoring.review_ladder's), `name` also its steps' topic:
+    "reminder" → the visit owner; "overdue" → the visit owner and the AP lead; "head" → the
+    headteacher. A step tells nobody once `needed(ctx)` is false. ctx.target has `owner_id`."""
+    def unless_done(recipients):
+        return lambda ctx: recipients(ctx) if needed(ctx) else []
+
+    return Ladder(
+        name=name,
+        steps=(
+            Step(recipients=unless_done(_owner), topic=name, anchor="reminder"),
+            Step(recipients=unless_done(lambda ctx: [*_owner(ctx), (ctx.organisation, [Role.AP_LEAD])]),
+                 topic=name, anchor="overdue"),
+            Step(recipients=unless_done(lambda ctx: [(ctx.organisation, [Role.HEADTEACHER])]), topic=name,
+                 anchor="head"),
+        ),
+        message=message,
+        load_targets=load_targets,
+    )
 
 
-def owner_and_ap_lead(ctx: StepContext):
-    return [*_owner(ctx), (ctx.organisation, [Role.AP_LEAD])] if _needed(ctx) else []
-
-
-def headteacher(ctx: StepContext):
-    return [(ctx.organisation, [Role.HEADTEACHER])] if _needed(ctx) else []
+def placement_message(subjects: Mapping[int, str], body: Callable[[StepContext, str], tuple[str, int]]):
+    """A ladder's message function: the subject for the level; with no target only "sign in"; else
+    `body(ctx, subject)` → (text, placement pk), linked to the placement's monitoring page."""
+    def message(ctx: StepContext) -> Message:
+        subject = subjects[ctx.level]
+        if ctx.target is None:
+            return Message(subject=subject, body=f"{subject}. Sign in to see which.")
+        text, placement_pk = body(ctx, subject)
+        link = reverse("monitoring:placement_monitoring", kwargs={"org": ctx.organisation.slug, "pk": placement_pk})
+        return Message(subject=subject, body=text, link=link)
+    return message
 
 
 SUBJECTS = {1: "A half-termly visit is due soon", 2: "A half-termly visit is overdue",
             3: "A half-termly visit is still overdue"}
 
 
-def visit_message(ctx: StepContext) -> Message:
-    subject = SUBJECTS[ctx.level]
-    facts: WindowFacts | None = ctx.target
-    if facts is None:
-        return Message(subject=subject, body=f"{subject}. Sign in to see which.")
-    window = facts.window
+def _visit_body(ctx: StepContext, subject: str) -> tuple[str, int]:
+    window = ctx.target.window
     where = f"1 placement at {window.provider.name}"
     if ctx.level == 1:
         body = (f"{subject}: {where} has no visit recorded this half term, which ends on "
@@ -97,20 +116,11 @@ def visit_message(ctx: StepContext) -> Message:
     else:
         body = (f"{subject}: {where} had no visit in the half term that ended on {window.end:%-d %B %Y}. "
                 "Sign in to see who, and record the visit.")
-    link = reverse("monitoring:placement_monitoring", kwargs={"org": ctx.organisation.slug, "pk": window.placement_id})
-    return Message(subject=subject, body=body, link=link)
+    return body, window.placement_id
 
 
-VISIT_OVERDUE_LADDER = Ladder(
-    name=VISIT_OVERDUE,
-    steps=(
-        Step(recipients=visit_owner, topic="visit_overdue", anchor="reminder"),
-        Step(recipients=owner_and_ap_lead, topic="visit_overdue", anchor="overdue"),
-        Step(recipients=headteacher, topic="visit_overdue", anchor="head"),
-    ),
-    message=visit_message,
-    load_targets=load_windows,
-)
+VISIT_OVERDUE_LADDER = owner_ladder(VISIT_OVERDUE, needed=_needed, message=placement_message(SUBJECTS, _visit_body),
+                                    load_targets=load_windows)
 
 
 def register_ladders() -> None:

@@ -21,13 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 
-from escalation.ladders import Ladder, Message, Step, StepContext
+from escalation.ladders import StepContext
 from placements.models import IN_AP_STATES, Placement
-from tenancy.roles import Role
 
-from .ladders import _owner, owner_ids
+from .ladders import owner_ids, owner_ladder, placement_message
 from .review_models import ReviewMeeting, ReviewState
 from .reviews import REVIEW_OVERDUE
 
@@ -50,50 +48,30 @@ def load_placements(ids: list[int]) -> Mapping[int, ReviewFacts]:
                             owners[pk]) for pk, p in placements.items()}
 
 
-def _while_in_ap(recipients):
-    """Tell `recipients(ctx)` only while the placement is in AP (ctx.target: ReviewFacts)."""
-    def step(ctx: StepContext):
-        facts: ReviewFacts | None = ctx.target
-        return recipients(ctx) if facts is not None and facts.placement.state in IN_AP_STATES else []
-    return step
-
-
-review_owner = _while_in_ap(_owner)  # the visit owner, as the visit ladder names them
-owner_and_ap_lead = _while_in_ap(lambda ctx: [*_owner(ctx), (ctx.organisation, [Role.AP_LEAD])])
-headteacher = _while_in_ap(lambda ctx: [(ctx.organisation, [Role.HEADTEACHER])])
+def _in_ap(ctx: StepContext) -> bool:
+    facts: ReviewFacts | None = ctx.target
+    return facts is not None and facts.placement.state in IN_AP_STATES
 
 
 SUBJECTS = {1: "A review meeting is due soon", 2: "A review meeting is overdue",
             3: "A review meeting is still overdue"}
 
 
-def review_message(ctx: StepContext) -> Message:
-    subject = SUBJECTS[ctx.level]
-    facts: ReviewFacts | None = ctx.target
-    if facts is None:
-        return Message(subject=subject, body=f"{subject}. Sign in to see which.")
-    placement = facts.placement
+def _review_body(ctx: StepContext, subject: str) -> tuple[str, int]:
+    facts: ReviewFacts = ctx.target
     when = f"{facts.due_on:%-d %B %Y}" if facts.due_on else "its review date"
-    where = f"1 placement at {placement.provider.name}"
+    where = f"1 placement at {facts.placement.provider.name}"
     if ctx.level == 1:
         body = f"{subject}: {where} has its next review meeting on {when}. Sign in to see who, and record it."
     else:
         body = (f"{subject}: {where} was due its review meeting on {when} and none has been recorded. "
                 "Sign in to see who, and record the meeting.")
-    link = reverse("monitoring:placement_monitoring", kwargs={"org": ctx.organisation.slug, "pk": placement.pk})
-    return Message(subject=subject, body=body, link=link)
+    return body, facts.placement.pk
 
 
-REVIEW_OVERDUE_LADDER = Ladder(
-    name=REVIEW_OVERDUE,
-    steps=(
-        Step(recipients=review_owner, topic="review_overdue", anchor="reminder"),
-        Step(recipients=owner_and_ap_lead, topic="review_overdue", anchor="overdue"),
-        Step(recipients=headteacher, topic="review_overdue", anchor="head"),
-    ),
-    message=review_message,
-    load_targets=load_placements,
-)
+# The visit owner, as the visit ladder names them, while the placement is in AP.
+REVIEW_OVERDUE_LADDER = owner_ladder(REVIEW_OVERDUE, needed=_in_ap, message=placement_message(SUBJECTS, _review_body),
+                                     load_targets=load_placements)
 
 
 def register_review_ladder() -> None:
