@@ -1,12 +1,18 @@
 """Monitoring pages: a placement's visits and half-term windows, the visit record (draft, submit,
 read, PDF), the visit owner, actions, the school's list of placements with a visit overdue and the
 LA's counts per school. Thin: rules in monitoring.rules, reads in selectors, writes in services.
+The visit record and the review meeting (review_views.py) share one form, read and PDF code path
+(`RecordPages`, record_form_page/record_edit/record_detail/record_pdf, monitoring/_record_detail.html).
 
 School roles with `record_visits` write; members who read pupils read (what of a record, the
 visibility table decides: selectors.visit_view); a provider reads submitted records only (scope).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -59,6 +65,83 @@ def review_context(placement: Placement) -> dict:
 
 def _monitoring_url(request, placement_pk) -> str:
     return reverse("monitoring:placement_monitoring", kwargs={"org": request.organisation.slug, "pk": placement_pk})
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """What differs between the pages of the school's records about a placement that are drafts until
+    submitted (a visit record, a review meeting); the form, read and PDF pages are one code path."""
+
+    name: str  # "Visit record": the heading, the audit detail, the messages, the PDF's footer and file name
+    key: str  # "visit": monitoring:<key>_detail/_edit/_pdf, monitoring/<key>_detail.html, print/<key>.html
+    prefix: str  # "V": the reference V-<pk>
+    context_name: str  # the record's name in the templates
+    get: Callable[[int], Any]  # the record by pk, in scope, or Http404
+    view: Callable[..., Any]  # (record, placement, membership) -> what the member reads (visibility table)
+    concerns: str  # the yes/no field whose "yes" sends the school to record a safeguarding concern
+
+    def url_name(self, page: str) -> str:
+        return f"monitoring:{self.key}_{page}"
+
+
+def record_form_page(request, pages: RecordPages, placement: Placement, form, save, *, title: str, intro):
+    """A draft record's form page: "draft" in the POST saves a draft (back to the monitoring page), else
+    `save(submit=True)` submits it (to the record); the service's refusals become GOV.UK errors (400)."""
+    if request.method == "POST" and form.is_valid():
+        submit = "draft" not in request.POST
+        with service_errors(form):
+            record = save(submit=submit)
+        if not form.errors:
+            messages.success(request, f"{pages.name} submitted" if submit else f"{pages.name} saved as a draft")
+            if submit:
+                return redirect(pages.url_name("detail"), org=request.organisation.slug, pk=record.pk)
+            return redirect(_monitoring_url(request, placement.pk))
+    reader = placement_selectors.placement_reader(placement, request.membership)
+    return render_form_page(
+        request, form, title=title, back_url=_monitoring_url(request, placement.pk),
+        caption=placement_selectors.pupil_label(placement, reader).text, intro=intro,
+        status=400 if form.errors else 200)
+
+
+def record_edit(request, pages: RecordPages, pk, form_page):
+    """Continue a draft (`form_page(request, placement, record)`); a submitted record does not change."""
+    record = pages.get(pk)
+    if record.submitted:
+        return redirect(pages.url_name("detail"), org=request.organisation.slug, pk=record.pk)
+    return form_page(request, _placement(record.placement_id), record)
+
+
+def record_detail(request, pages: RecordPages, pk):
+    record = pages.get(pk)
+    placement = _placement(record.placement_id)
+    view = pages.view(record, placement, request.membership)
+    audit_request(request, action=AuditAction.VIEW, obj=record, detail=pages.name)
+    reader = placement_selectors.placement_reader(placement, request.membership)
+    return render(request, f"monitoring/{pages.key}_detail.html", {
+        "view": view, pages.context_name: record, "record": record, "pages": pages, "placement": placement,
+        "label": placement_selectors.pupil_label(placement, reader),
+        "can_record": request.membership.can(C.RECORD_VISITS) and request.organisation.kind == K.SCHOOL,
+        "back_url": _monitoring_url(request, placement.pk),
+        # Concerns' details go into a restricted record (safeguarding app), never into the record.
+        "safeguarding_url": (link(request.membership, "safeguarding:concern_create", pk=placement.pk)
+                             if getattr(record, pages.concerns) and request.organisation.kind == K.SCHOOL else None),
+    })
+
+
+def record_pdf(request, pages: RecordPages, pk):
+    record = pages.get(pk)
+    if not record.submitted:
+        raise Http404(f"Only a submitted {pages.name.lower()} is exported")
+    placement = _placement(record.placement_id)
+    view = pages.view(record, placement, request.membership)
+    reader = placement_selectors.placement_reader(placement, request.membership)
+    reference = f"{pages.prefix}-{record.pk}"
+    data = pdf.render_pdf(f"print/{pages.key}.html", {
+        "view": view, pages.context_name: record, "placement": placement, "organisation": request.organisation,
+        "label": placement_selectors.pupil_label(placement, reader),
+        "footer": f"{pages.name} {reference} · {placement.school.name}"})
+    audit_request(request, action=AuditAction.EXPORT, obj=record, detail=f"{pages.name} PDF")
+    return pdf.pdf_response(data, f"{pages.name.lower().replace(' ', '-')}-{reference}.pdf")
 
 
 @org_view(C.VIEW_PUPILS, kinds=READERS)
@@ -118,6 +201,10 @@ def visit_owner(request, org, pk):
                             caption=placement_selectors.pupil_label(placement, reader).text)
 
 
+VISIT_PAGES = RecordPages(name="Visit record", key="visit", prefix="V", context_name="visit", get=_visit,
+                          view=selectors.visit_view, concerns="safeguarding_concerns")
+
+
 def _visit_form_page(request, placement, visit=None):
     now = clock.now()
     staff = selectors.visiting_staff(request.organisation)
@@ -127,22 +214,13 @@ def _visit_form_page(request, placement, visit=None):
         initial = {"visited_on": clock.today(), "visitor": request.user.pk if staff.filter(pk=request.user.pk).exists()
                    else None, "attendance_percent": selectors.attendance_prefill(placement, now=now)}
     form = VisitForm(posted(request), staff=staff, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        submit = "draft" not in request.POST
-        with service_errors(form):
-            visit = services.visit_save(placement=placement, values=form.values(), by=request.user,
-                                        organisation=request.organisation, now=now, submit=submit, visit=visit)
-        if not form.errors:
-            messages.success(request, "Visit record submitted" if submit else "Visit record saved as a draft")
-            if submit:
-                return redirect("monitoring:visit_detail", org=request.organisation.slug, pk=visit.pk)
-            return redirect(_monitoring_url(request, placement.pk))
-    reader = placement_selectors.placement_reader(placement, request.membership)
-    return render_form_page(
-        request, form, title="Record a visit", back_url=_monitoring_url(request, placement.pk),
-        caption=placement_selectors.pupil_label(placement, reader).text,
-        intro="Save and come back later to finish it on another day; submit it when it is complete.",
-        status=400 if form.errors else 200)
+
+    def save(submit):
+        return services.visit_save(placement=placement, values=form.values(), by=request.user,
+                                   organisation=request.organisation, now=now, submit=submit, visit=visit)
+
+    return record_form_page(request, VISIT_PAGES, placement, form, save, title="Record a visit",
+                            intro="Save and come back later to finish it on another day; submit it when it is complete.")
 
 
 @org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
@@ -152,44 +230,17 @@ def visit_create(request, org, pk):
 
 @org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
 def visit_edit(request, org, pk):
-    visit = _visit(pk)
-    if visit.submitted:
-        return redirect("monitoring:visit_detail", org=org, pk=visit.pk)
-    return _visit_form_page(request, _placement(visit.placement_id), visit)
+    return record_edit(request, VISIT_PAGES, pk, _visit_form_page)
 
 
 @org_view(C.VIEW_PUPILS, kinds=READERS)
 def visit_detail(request, org, pk):
-    visit = _visit(pk)
-    placement = _placement(visit.placement_id)
-    view = selectors.visit_view(visit, placement, request.membership)
-    audit_request(request, action=AuditAction.VIEW, obj=visit, detail="Visit record")
-    reader = placement_selectors.placement_reader(placement, request.membership)
-    return render(request, "monitoring/visit_detail.html", {
-        "view": view, "visit": visit, "placement": placement,
-        "label": placement_selectors.pupil_label(placement, reader),
-        "can_record": request.membership.can(C.RECORD_VISITS) and request.organisation.kind == K.SCHOOL,
-        "back_url": _monitoring_url(request, placement.pk),
-        # Concerns' details go into a restricted record (safeguarding app), never into the visit record.
-        "safeguarding_url": (link(request.membership, "safeguarding:concern_create", pk=placement.pk)
-                             if visit.safeguarding_concerns and request.organisation.kind == K.SCHOOL else None),
-    })
+    return record_detail(request, VISIT_PAGES, pk)
 
 
 @org_view(C.VIEW_PUPILS, kinds=READERS)
 def visit_pdf(request, org, pk):
-    visit = _visit(pk)
-    if not visit.submitted:
-        raise Http404("Only a submitted visit record is exported")
-    placement = _placement(visit.placement_id)
-    view = selectors.visit_view(visit, placement, request.membership)
-    reader = placement_selectors.placement_reader(placement, request.membership)
-    data = pdf.render_pdf("print/visit.html", {
-        "view": view, "visit": visit, "placement": placement, "organisation": request.organisation,
-        "label": placement_selectors.pupil_label(placement, reader),
-        "footer": f"Visit record V-{visit.pk} · {placement.school.name}"})
-    audit_request(request, action=AuditAction.EXPORT, obj=visit, detail="Visit record PDF")
-    return pdf.pdf_response(data, f"visit-record-V-{visit.pk}.pdf")
+    return record_pdf(request, VISIT_PAGES, pk)
 
 
 @org_view(C.RECORD_VISITS, kinds=(K.SCHOOL,))
