@@ -18,13 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     FloatField,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -32,13 +35,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from attendance import rules as attendance_rules
 from attendance.models import ExpectedSession, TermDates
 from monitoring.models import VisitWindow
 from monitoring.selectors import overdue_q
-from placements.models import Placement
+from placements.models import Placement, Pupil
 from placements.models.choices import IN_AP_STATES, RegistrationCode, State
 from providers.models import ListingStatus, ProviderListing, ProviderProfile, RegistrationStatus
 from tenancy.models import Organisation
@@ -139,24 +142,75 @@ def la_half_term_start(la: Organisation, today: dt.date) -> dt.date | None:
     return area_rules.half_term_start(rows, la_id=la.pk, today=today)
 
 
+# --- The figures of a placement ----------------------------------------------------------------
+#
+# Each figure is a correlated subquery through the scoped managers, and each is written so that
+# PostgreSQL evaluates it once per row where it is used: Django writes an alias out again wherever it
+# is referenced (WHERE, ORDER BY, the select list), and a subquery nested in another is evaluated
+# again each time. So the sessions of this half term are read once per row for all three counts (one
+# subquery building {"expected", "attended", "missing"}); a filter on a figure is an EXISTS (a join
+# for the planner, or one subquery a row); a sort on a figure selects one subquery that the ORDER BY
+# refers to by position. The page's display figures stay in the select list, which PostgreSQL
+# evaluates after the sort and LIMIT: only for the rows of the page.
+
+def _this_half_term() -> QuerySet:
+    """The outer placement's sessions from its half term's first day, grouped to one row."""
+    return (ExpectedSession.objects.filter(placement=OuterRef("pk"), date__gte=OuterRef("half_term_start"))
+            .order_by().values("placement"))
+
+
+def _expected(now: dt.datetime) -> Count:
+    return Count("pk", filter=attendance_rules.expected_q(now))
+
+
+def _attended() -> Count:
+    return Count("pk", filter=attendance_rules.attended_q())
+
+
+def _missing(now: dt.datetime) -> Count:
+    return Count("pk", filter=Q(mark="", due_at__lte=now))
+
+
+def _figures(now: dt.datetime) -> Subquery:
+    """{"expected": n, "attended": n, "missing": n} this half term in one subquery (NULL: no sessions)."""
+    figures = _this_half_term().annotate(
+        figures=JSONObject(expected=_expected(now), attended=_attended(), missing=_missing(now))).values("figures")
+    return Subquery(figures, output_field=JSONField())
+
+
+def _below(now: dt.datetime, threshold: int) -> Exists:
+    """Attended / expected strictly below `threshold` %, in whole numbers (area_rules.below_threshold)."""
+    below = (_this_half_term().annotate(expected=_expected(now), attended=_attended())
+             .alias(attended_x100=F("attended") * 100, line=F("expected") * threshold)
+             .filter(expected__gt=0, attended_x100__lt=F("line")))
+    return Exists(below)
+
+
+def _attendance_sort(now: dt.datetime) -> Subquery:
+    """Attended × 100 / expected this half term (NULL with nothing expected): the attendance column's order."""
+    ratio = (_this_half_term().annotate(expected=_expected(now), attended=_attended())
+             .annotate(ratio=Case(When(expected__gt=0, then=F("attended") * 100.0 / F("expected")),
+                                  default=Value(None), output_field=FloatField()))
+             .values("ratio"))
+    return Subquery(ratio, output_field=FloatField())
+
+
+def _missing_sort(now: dt.datetime) -> Coalesce:
+    missing = _this_half_term().annotate(n=_missing(now)).values("n")
+    return Coalesce(Subquery(missing, output_field=IntegerField()), Value(0))
+
+
 def _base(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.datetime) -> QuerySet:
-    """The LA's placements in AP with the figures as aliases (selected only where used), filtered."""
+    """The LA's placements in AP, filtered; `half_term_start` is an alias for the figures' subqueries."""
     fallback = la_half_term_start(la, today)
     window = (VisitWindow.objects.filter(placement=OuterRef("pk"), start__lte=today)
               .order_by("-start").values("start")[:1])
-    sessions = ExpectedSession.objects.filter(placement=OuterRef("pk"), date__gte=OuterRef("half_term_start"))
     qs = (
         Placement.objects.filter(state__in=IN_AP_STATES)
         .alias(half_term_start=Coalesce(Subquery(window, output_field=DateField()),
                                         Value(fallback, output_field=DateField())))
-        .alias(
-            expected=_count(sessions.filter(attendance_rules.expected_q(now))),
-            attended=_count(sessions.filter(attendance_rules.attended_q())),
-            overdue_visits=_count(VisitWindow.objects.filter(overdue_q(today), placement=OuterRef("pk"))),
-            approval=Subquery(ProviderListing.objects.filter(local_authority=la, provider=OuterRef("provider_id"))
-                              .values("status")[:1]),
-        )
     )
+    listed = ProviderListing.objects.filter(local_authority=la, provider=OuterRef("provider_id"))
     if filters.q:
         qs = qs.filter(_search_q(filters.q))
     if filters.school:
@@ -164,19 +218,17 @@ def _base(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.dat
     if filters.provider:
         qs = qs.filter(provider_id=filters.provider)
     if filters.approval == UNLISTED:
-        qs = qs.filter(approval__isnull=True)
+        qs = qs.filter(~Exists(listed))
     elif filters.approval:
-        qs = qs.filter(approval=filters.approval)
+        qs = qs.filter(Exists(listed.filter(status=filters.approval)))
     if filters.registration:
         qs = qs.filter(registration_code=filters.registration)
     if filters.part_time:
         qs = qs.filter(part_time=True)
     if filters.below:
-        # attended / expected < threshold %, in whole numbers (attendance.rules.below_target)
-        qs = qs.alias(attended_x100=F("attended") * 100, line=F("expected") * filters.threshold).filter(
-            expected__gt=0, attended_x100__lt=F("line"))
+        qs = qs.filter(_below(now, filters.threshold))
     if filters.overdue_visit:
-        qs = qs.filter(overdue_visits__gt=0)
+        qs = qs.filter(Exists(VisitWindow.objects.filter(overdue_q(today), placement=OuterRef("pk"))))
     if filters.emergency_review:
         qs = qs.filter(state=State.EMERGENCY_REVIEW)
     return qs
@@ -191,54 +243,62 @@ def _search_q(text: str) -> Q:
     return Q(pupil__upn=text.strip().upper()) | by_name
 
 
+# What a row reads: plain columns (no model instances: an export builds 70,000 rows) and the figures.
+_COLUMNS = ("state", "registration_code", "start_date", "weekly_hours", "part_time",
+            "pupil__first_name", "pupil__last_name", "pupil__upn", "pupil__year_group",
+            "school__name", "provider__name")
+
+
 def area_placements(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.datetime) -> QuerySet:
-    """The filtered, sorted placements with every figure annotated: one query for any slice."""
-    missing = ExpectedSession.objects.filter(placement=OuterRef("pk"), date__gte=OuterRef("half_term_start"),
-                                             mark="", due_at__lte=now)
-    registration = ProviderProfile.objects.filter(provider=OuterRef("provider_id")).values("registration_status")[:1]
-    qs = (
-        _base(la, filters, today=today, now=now)
-        .annotate(
-            n_expected=F("expected"), n_attended=F("attended"), n_overdue=F("overdue_visits"),
-            listing_status=F("approval"),
-            missing_registers=_count(missing),
-            provider_registration=Subquery(registration),
-        )
-        .select_related("pupil", "school", "provider")
-        .only("state", "registration_code", "start_date", "weekly_hours", "part_time",
-              "pupil__first_name", "pupil__last_name", "pupil__upn", "pupil__year_group",
-              "school__name", "provider__name")
+    """The filtered, sorted placements as dicts of `_COLUMNS` and the figures: one query for any slice."""
+    qs = _base(la, filters, today=today, now=now).annotate(
+        figures=_figures(now),
+        overdue_visits=_count(VisitWindow.objects.filter(overdue_q(today), placement=OuterRef("pk"))),
+        listing_status=Subquery(ProviderListing.objects.filter(local_authority=la, provider=OuterRef("provider_id"))
+                                .values("status")[:1]),
+        provider_registration=Subquery(ProviderProfile.objects.filter(provider=OuterRef("provider_id"))
+                                       .values("registration_status")[:1]),
     )
+    # A sort on a figure selects it once; ORDER BY names its position, so it is not evaluated again.
     if filters.sort == "attendance":
-        qs = qs.alias(attendance_sort=Case(
-            When(expected__gt=0, then=F("attended") * 100.0 / F("expected")),
-            default=Value(None), output_field=FloatField()))
+        qs = qs.annotate(attendance_sort=_attendance_sort(now))
+    elif filters.sort == "registers":
+        qs = qs.annotate(missing_registers=_missing_sort(now))
+    qs = qs.values(*_COLUMNS, *(name for name in qs.query.annotation_select if name != "half_term_start"))
     # Rows without a figure (no sessions yet, no hours) come last whichever way the column sorts.
     return qs.order_by(*(F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
                          for f in area_rules.order_by(filters.sort, filters.descending)))
 
 
+_YEAR_GROUPS = dict(Pupil._meta.get_field("year_group").choices)
+
+
 def rows_of(placements, reader: Reader, *, today: dt.date, threshold: int) -> Iterator[AreaRow]:
-    """Rows as the reader may read them (identity and attendance per the visibility table)."""
+    """Rows as the reader may read them (identity and attendance per the visibility table), from
+    `area_placements`' dicts."""
     identity, attendance = reader.can(DataGroup.IDENTITY), reader.can(DataGroup.ATTENDANCE)
     for p in placements:
-        pupil = p.pupil
+        figures = p["figures"] or _NO_SESSIONS
+        attended, expected = figures["attended"], figures["expected"]
         yield AreaRow(
-            pupil=f"{pupil.last_name}, {pupil.first_name}" if identity else "",
-            upn=pupil.upn if identity else "",
-            year_group=pupil.get_year_group_display() if identity else "",
-            school=p.school.name, provider=p.provider.name,
-            provider_registration=p.provider_registration or "", approval=p.listing_status or "",
-            registration_code=p.registration_code, start_date=p.start_date,
-            weeks=area_rules.weeks_in_placement(p.start_date, today),
-            weekly_hours=p.weekly_hours, part_time=p.part_time,
-            attended=p.n_attended if attendance else None, expected=p.n_expected if attendance else None,
-            percent=attendance_rules.percent(p.n_attended, p.n_expected) if attendance else None,
-            below=attendance and area_rules.below_threshold(p.n_attended, p.n_expected, threshold),
-            overdue_visits=p.n_overdue,
-            missing_registers=p.missing_registers if attendance else None,
-            emergency_review=p.state == State.EMERGENCY_REVIEW,
+            pupil=f"{p['pupil__last_name']}, {p['pupil__first_name']}" if identity else "",
+            upn=p["pupil__upn"] if identity else "",
+            year_group=_YEAR_GROUPS.get(p["pupil__year_group"], "") if identity else "",
+            school=p["school__name"], provider=p["provider__name"],
+            provider_registration=p["provider_registration"] or "", approval=p["listing_status"] or "",
+            registration_code=p["registration_code"], start_date=p["start_date"],
+            weeks=area_rules.weeks_in_placement(p["start_date"], today),
+            weekly_hours=p["weekly_hours"], part_time=p["part_time"],
+            attended=attended if attendance else None, expected=expected if attendance else None,
+            percent=attendance_rules.percent(attended, expected) if attendance else None,
+            below=attendance and area_rules.below_threshold(attended, expected, threshold),
+            overdue_visits=p["overdue_visits"],
+            missing_registers=figures["missing"] if attendance else None,
+            emergency_review=p["state"] == State.EMERGENCY_REVIEW,
         )
+
+
+_NO_SESSIONS = {"expected": 0, "attended": 0, "missing": 0}
 
 
 def reader_of(membership) -> Reader:
@@ -246,16 +306,36 @@ def reader_of(membership) -> Reader:
 
 
 def counts(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.datetime) -> Counts:
-    """How many of the filtered children are at each school, each provider and under each code."""
-    base = _base(la, filters, today=today, now=now)
+    """How many of the filtered children are at each school, each provider and under each code: one
+    query (the filters, a figure's among them, are evaluated once), added up here."""
+    groups = (_base(la, filters, today=today, now=now).order_by()
+              .values_list("school_id", "school__name", "provider_id", "provider__name", "registration_code")
+              .annotate(n=Count("pk")))
+    return counts_of(groups)
 
-    def grouped(*fields):
-        return list(base.order_by().values_list(*fields).annotate(n=Count("pk")).order_by(*fields))
 
-    by_registration = [(code, RegistrationCode(code).label, n) for code, n in grouped("registration_code")]
-    return Counts(by_school=[(name, n) for _pk, name, n in grouped("school_id", "school__name")],
-                  by_provider=[(name, n) for _pk, name, n in grouped("provider_id", "provider__name")],
-                  by_registration=by_registration)
+def counts_of(groups) -> Counts:
+    """(school id, school, provider id, provider, code, n) rows into the three tables: schools and
+    providers in the order they were added (by id), codes alphabetically."""
+    by_school: dict[tuple[int, str], int] = {}
+    by_provider: dict[tuple[int, str], int] = {}
+    by_code: dict[str, int] = {}
+    for school_id, school, provider_id, provider, code, n in groups:
+        by_school[school_id, school] = by_school.get((school_id, school), 0) + n
+        by_provider[provider_id, provider] = by_provider.get((provider_id, provider), 0) + n
+        by_code[code] = by_code.get(code, 0) + n
+    return Counts(by_school=[(name, n) for (_pk, name), n in sorted(by_school.items())],
+                  by_provider=[(name, n) for (_pk, name), n in sorted(by_provider.items())],
+                  by_registration=[(code, RegistrationCode(code).label, n) for code, n in sorted(by_code.items())])
+
+
+def page_of(la: Organisation, filters: AreaFilters, number, *, today: dt.date, now: dt.datetime) -> tuple[Page, Counts]:
+    """One page of the filtered rows and the counts. The counts' total is the paginator's: the
+    filtered rows are not counted a second time."""
+    found = counts(la, filters, today=today, now=now)
+    paginator = Paginator(area_placements(la, filters, today=today, now=now), area_rules.PAGE_SIZE)
+    paginator.count = found.total  # a cached_property: set, it is not read from the database
+    return paginator.get_page(number), found
 
 
 def filter_choices(la: Organisation) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -62,13 +61,11 @@ def area_list(request, org):
     today = now.astimezone(clock.LONDON).date()
     la = request.organisation
     form, filters, sort, descending = _chosen(request)
-    placements = area.area_placements(la, filters, today=today, now=now)
-    page = Paginator(placements, area_rules.PAGE_SIZE).get_page(request.GET.get("page"))
+    page, counts = area.page_of(la, filters, request.GET.get("page"), today=today, now=now)
     reader = area.reader_of(request.membership)
     rows = list(area.rows_of(page.object_list, reader, today=today, threshold=filters.threshold))
     return render(request, "oversight/area_list.html", {
-        "form": form, "page": page, "rows": rows, "filters": filters,
-        "counts": area.counts(la, filters, today=today, now=now),
+        "form": form, "page": page, "rows": rows, "filters": filters, "counts": counts,
         "headers": _headers(request, sort, descending), "export_query": _export_query(request),
         "filtered": form.is_bound and form.is_valid() and filters != area.AreaFilters(
             sort=filters.sort, descending=filters.descending),
