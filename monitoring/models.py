@@ -7,7 +7,8 @@
   target of the "visit_overdue" ladder. `required` is the visits the window needs (the SLA's
   visits_per_half_term, 0 when the placement is active for fewer than 10 of its school days);
   `met_at` is set when enough submitted visits are dated in it, or a later visit is logged.
-* `Visit` — the visit record (seed 004 proforma), a draft until submitted.
+* `Visit` — the visit record (seed 004 proforma), a draft until submitted (what it shares with a
+  review meeting: monitoring.record_models.PlacementRecord).
 * `VisitAction` — an action for the school or the provider agreed at a visit, tracked to done.
 * `VisitSettings` — a school's visits per half term for placements no signed SLA sets a number for.
 
@@ -25,6 +26,8 @@ from django.db.models import Q
 
 from tenancy.models import Organisation
 from tenancy.scoping import ScopedModel, kind_rules
+
+from .record_models import PlacementRecord, RecordState
 
 
 class VisitPlan(ScopedModel):
@@ -67,16 +70,11 @@ class VisitWindow(ScopedModel):
                           local_authority=Q(school__local_authority=organisation))
 
 
-class VisitState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+VisitState = RecordState  # a visit record's states: draft, submitted
 
 
-class Visit(ScopedModel):
+class Visit(PlacementRecord):
     placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="visits")
-    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    provider = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    state = models.CharField(max_length=10, choices=VisitState.choices, default=VisitState.DRAFT, editable=False)
     visited_on = models.DateField("Date of the visit", null=True, blank=True)
     visited_time = models.TimeField("Time of the visit", null=True, blank=True)
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -91,13 +89,7 @@ class Visit(ScopedModel):
     parent_contacted = models.BooleanField("Parent or carer contacted", null=True, blank=True)
     parent_not_contacted_reason = models.TextField("Why the parent or carer was not contacted", blank=True)
     pupil_views = models.TextField("The pupil's views", blank=True)
-    next_review_on = models.DateField("Date of the next review meeting", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", editable=False)
+    # school, provider, state, next_review_on, created_*, updated_at, submitted_*: PlacementRecord
 
     class Meta:
         ordering = ["-visited_on", "-pk"]
@@ -105,15 +97,6 @@ class Visit(ScopedModel):
 
     def __str__(self) -> str:
         return f"Visit {self.pk} to placement {self.placement_id}"
-
-    @property
-    def submitted(self) -> bool:
-        return self.state == VisitState.SUBMITTED
-
-    @classmethod
-    def scope_q(cls, organisation):
-        return kind_rules(organisation, school=Q(school=organisation), trust=Q(school__trust=organisation),
-                          provider=Q(provider=organisation, state=VisitState.SUBMITTED))
 
 
 class ActionSide(models.TextChoices):

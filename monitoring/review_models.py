@@ -20,17 +20,14 @@ visibility table decides (monitoring.review_selectors).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from tenancy.models import Organisation
 from tenancy.scoping import ScopedModel, kind_rules
 
+from .record_models import PlacementRecord, RecordState
 
-class ReviewState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+ReviewState = RecordState  # a review meeting's states: draft, submitted
 
 
 class InviteMethod(models.TextChoices):
@@ -40,11 +37,8 @@ class InviteMethod(models.TextChoices):
     IN_PERSON = "in_person", "In person"
 
 
-class ReviewMeeting(ScopedModel):
+class ReviewMeeting(PlacementRecord):
     placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="review_meetings")
-    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    provider = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT, editable=False)
     held_on = models.DateField("Date of the review meeting", null=True, blank=True)
     school_attended = models.BooleanField("The school attended", default=False)
     provider_attended = models.BooleanField("The provider attended", default=False)
@@ -60,13 +54,7 @@ class ReviewMeeting(ScopedModel):
     safeguarding_queries = models.BooleanField("Safeguarding queries", null=True, blank=True)
     academic_progress = models.TextField("Progress (academic)", blank=True)
     comments = models.TextField("Comments", blank=True)
-    next_review_on = models.DateField("Date of the next review meeting", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", editable=False)
+    # school, provider, state, next_review_on, created_*, updated_at, submitted_*: PlacementRecord
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -78,15 +66,6 @@ class ReviewMeeting(ScopedModel):
 
     def __str__(self) -> str:
         return f"Review meeting {self.pk} of placement {self.placement_id}"
-
-    @property
-    def submitted(self) -> bool:
-        return self.state == ReviewState.SUBMITTED
-
-    @classmethod
-    def scope_q(cls, organisation):
-        return kind_rules(organisation, school=Q(school=organisation), trust=Q(school__trust=organisation),
-                          provider=Q(provider=organisation, state=ReviewState.SUBMITTED))
 
 
 class TargetOutcome(models.TextChoices):
