@@ -17,16 +17,22 @@ raised.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from apcommission import clock
 from apcommission.errors import Refusal
+from escalation.models import Escalation
+from tenancy.scoping import scoped_pk_sql
 
 from . import alerts
+from .ladders import MISSING_REGISTER
 from .models import (
     AbsenceReason,
     ExpectedSession,
@@ -64,14 +70,18 @@ class AlreadySubmitted(Refusal):
 
 # --- One mark ------------------------------------------------------------------------------
 
+_MARKS = frozenset(Mark.values)  # the choices' `values` builds a new list on every read
+_REASONS = frozenset(AbsenceReason.values)
+
+
 def mark_problems(mark: MarkInput, *, suffix: str = "") -> dict[str, str]:
     """What is wrong with one mark, keyed by field (`mark`, `minutes`, `reason`, `note` + suffix)."""
     problems = {}
-    if mark.mark not in Mark.values:
+    if mark.mark not in _MARKS:
         problems[f"mark{suffix}"] = "Choose Present, Late, Absent or Not required"
     elif mark.mark == Mark.LATE and not (mark.minutes_late and 1 <= mark.minutes_late <= MAX_MINUTES_LATE):
         problems[f"minutes{suffix}"] = f"Enter how many minutes late, from 1 to {MAX_MINUTES_LATE}"
-    elif mark.mark == Mark.ABSENT and mark.absence_reason not in AbsenceReason.values:
+    elif mark.mark == Mark.ABSENT and mark.absence_reason not in _REASONS:
         problems[f"reason{suffix}"] = "Choose a reason for the absence"
     if len(mark.note or "") > NOTE_MAX:
         problems[f"note{suffix}"] = f"The note must be {NOTE_MAX} characters or fewer"
@@ -129,19 +139,132 @@ def register_submit(*, register: Register | int, marks: list[MarkInput], key: uu
     after submission needs a reason (mark_change). A submission after `due_at` is accepted; it
     shows as late (submitted_at > due_at).
 
-    Queries: one read of the locked register and its sessions, one INSERT of the key, one UPDATE
-    per distinct mark, one UPDATE of the register, one of its missing-register ladder. No savepoint:
-    every check runs before the first write and a refusal is raised only once the block has ended,
-    so an enclosing transaction (ATOMIC_REQUESTS, a web form that shows the errors) stays usable.
+    Queries: on PostgreSQL one statement (_submit_at_once) for a submission that is written. When
+    it writes nothing, and on other databases, _submit_locked: one read of the locked register and
+    its sessions, one INSERT of the key, one UPDATE per distinct mark, one UPDATE of the register,
+    one of its missing-register ladder. No savepoint: every check runs before the first write and a
+    refusal is raised only once the block has ended, so an enclosing transaction (ATOMIC_REQUESTS,
+    a web form that shows the errors) stays usable.
     """
     register_id = register if isinstance(register, int) else register.pk
     with transaction.atomic(savepoint=False):
-        outcome = _submit_locked(register_id, marks, key=key, by=by, organisation=organisation, now=now)
+        outcome = _submit_at_once(register_id, marks, key=key, by=by, organisation=organisation, now=now)
+        if outcome is None:
+            outcome = _submit_locked(register_id, marks, key=key, by=by, organisation=organisation, now=now)
     if isinstance(outcome, Exception):
         raise outcome
     if isinstance(register, Register) and not outcome.repeated:
         register.submitted_at, register.submitted_by = now, by
     return outcome
+
+
+def _submit_at_once(register_id: int, marks: list[MarkInput], *, key: uuid.UUID, by, organisation,
+                    now: dt.datetime) -> SubmitResult | None:
+    """The usual submission (every session of an unsubmitted register marked, a new key) as one
+    PostgreSQL statement: it locks the register, checks it is this provider's, not submitted, and
+    that the marks are exactly its sessions, then claims the key and writes the marks and the
+    register, each write only if every check before it held. Every row it reads or writes is
+    restricted to the caller's scope (tenancy.scoping.scoped_pk_sql): it sees what _submit_locked's
+    ORM queries see.
+
+    None when it wrote nothing (a refusal, a repeated key, invalid marks, another database): the
+    caller then runs _submit_locked, which reads the register again and words the outcome. Building
+    _submit_locked's five ORM queries cost several times the database's work for them."""
+    if connection.vendor != "postgresql" or not marks:
+        return None
+    ids = [m.session_id for m in marks]
+    if len(set(ids)) != len(ids) or any(mark_problems(m) for m in marks):
+        return None
+    cleaned = [_clean(m) for m in marks]
+    register_scope, register_params = scoped_pk_sql(Register)
+    session_scope, session_params = scoped_pk_sql(ExpectedSession)
+    ladder_scope, ladder_params = scoped_pk_sql(Escalation)
+    n, by_id = len(ids), by.pk
+    params = [register_id, *register_params, register_id, *session_params,
+              ids, [c[0] for c in cleaned], [c[1] for c in cleaned], [c[2] for c in cleaned],
+              [(m.note or "").strip() for m in marks],
+              organisation.pk, n, n,  # ok
+              key, now, by_id, n,  # claim
+              now, by_id,  # marked
+              now, by_id,  # submitted
+              now, by_id, SUBMITTED_NOTE, MISSING_REGISTER, ContentType.objects.get_for_model(Register).pk,
+              *ladder_params]  # stopped
+    with connection.cursor() as cursor:
+        cursor.execute(_at_once_sql(register_scope, session_scope, ladder_scope), params)
+        written = cursor.fetchall()
+    if not written:
+        return None
+    sessions = [_Marked(*row) for row in written]
+    alerts.marks_recorded(sessions, by=by, now=now)
+    return SubmitResult(register_id=register_id, marks_written=len(sessions), repeated=False)
+
+
+SUBMITTED_NOTE = "Register submitted."  # the ladder's note, as alerts.register_submitted writes it
+
+
+class _Marked(NamedTuple):
+    """A session as _submit_at_once wrote it: what alerts.marks_recorded reads."""
+
+    pk: int
+    school_id: int
+    provider_id: int
+    register_id: int
+    starts_at: dt.datetime
+    mark: str
+
+
+@functools.lru_cache(maxsize=64)
+def _at_once_sql(register_scope: str, session_scope: str, ladder_scope: str) -> str:
+    """_submit_at_once's statement, around the scope's SQL for registers, sessions and escalations.
+    Each CTE writes only what the one before it returned: `ok` (the checks) → `claim` (the key;
+    nothing when it exists: ON CONFLICT waits for a concurrent insert of it) → the marks, the
+    register, and its missing-register ladder stopped as alerts.register_submitted stops it
+    (escalation_resolve's columns)."""
+    quote = connection.ops.quote_name
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    def c(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    R, S, K, E = Register, ExpectedSession, RegisterSubmission, Escalation  # noqa: N806
+    return f"""
+WITH reg AS (
+    SELECT r.{c(R, "id")} AS id, r.{c(R, "provider")} AS provider_id, r.{c(R, "submitted_at")} AS submitted_at
+    FROM {table(R)} r WHERE r.{c(R, "id")} = %s AND r.{c(R, "id")} IN ({register_scope}) FOR UPDATE OF r
+), ses AS (
+    SELECT s.{c(S, "id")} AS id FROM {table(S)} s
+    WHERE s.{c(S, "register")} = %s AND s.{c(S, "id")} IN ({session_scope})
+), given (id, mark, minutes_late, absence_reason, note) AS (
+    SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::smallint[], %s::varchar[], %s::varchar[])
+), ok AS (
+    SELECT reg.id FROM reg
+    WHERE reg.provider_id = %s AND reg.submitted_at IS NULL AND (SELECT count(*) FROM ses) = %s
+      AND (SELECT count(*) FROM ses JOIN given ON given.id = ses.id) = %s
+), claim AS (
+    INSERT INTO {table(K)} ({c(K, "key")}, {c(K, "register")}, {c(K, "submitted_at")}, {c(K, "submitted_by")},
+                            {c(K, "marks")})
+    SELECT %s, ok.id, %s, %s, %s FROM ok
+    ON CONFLICT ({c(K, "key")}) DO NOTHING RETURNING {c(K, "register")} AS register_id
+), marked AS (
+    UPDATE {table(S)} s SET {c(S, "mark")} = given.mark, {c(S, "minutes_late")} = given.minutes_late,
+        {c(S, "absence_reason")} = given.absence_reason, {c(S, "note")} = given.note,
+        {c(S, "marked_at")} = %s, {c(S, "marked_by")} = %s
+    FROM given, claim WHERE s.{c(S, "id")} = given.id AND s.{c(S, "register")} = claim.register_id
+    RETURNING s.{c(S, "id")}, s.{c(S, "school")}, s.{c(S, "provider")}, s.{c(S, "register")},
+              s.{c(S, "starts_at")}, s.{c(S, "mark")}
+), submitted AS (
+    UPDATE {table(R)} r SET {c(R, "submitted_at")} = %s, {c(R, "submitted_by")} = %s
+    FROM claim WHERE r.{c(R, "id")} = claim.register_id
+), stopped AS (
+    UPDATE {table(E)} e SET {c(E, "resolved_at")} = %s, {c(E, "resolved_by")} = %s, {c(E, "resolved_note")} = %s,
+        {c(E, "next_step_at")} = NULL
+    FROM claim WHERE e.{c(E, "ladder")} = %s AND e.{c(E, "target_type")} = %s
+      AND e.{c(E, "target_id")} = claim.register_id AND e.{c(E, "resolved_at")} IS NULL
+      AND e.{c(E, "id")} IN ({ladder_scope})
+)
+SELECT * FROM marked"""  # noqa: S608 (names from the models; values are parameters)
 
 
 def _submit_locked(register_id: int, marks: list[MarkInput], *, key: uuid.UUID, by, organisation,

@@ -21,11 +21,12 @@ rule is a relationship per model and per organisation kind, not a single column 
 from __future__ import annotations
 
 import contextlib
+import functools
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 
 if TYPE_CHECKING:
@@ -130,3 +131,30 @@ def kind_rules(organisation: Organisation, **rules: Any) -> models.Q:
     if rule is None:
         return models.Q(pk__in=[])
     return rule
+
+
+def scoped_pk_sql(model: type[ScopedModel], *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+    """The SQL and parameters of `model.objects.values("pk")` in the active scope: the ids the scope
+    lets its reader see. A hand-written statement restricts its rows to them (`… AND t.id IN (<sql>)`),
+    so it reads and writes only what the same ORM query would. Raises ScopeError outside a scope.
+
+    Compiled once per model and scope rule (an equal `scope_q` compiles to the same SQL); a rule that
+    cannot be compared (it holds a subquery) is compiled on every call."""
+    active = _current.get()
+    if active is None:
+        return _compile_pk_sql(model, using)  # the scoped manager raises ScopeError
+    rule = None if active.disabled else model.scope_q(active.organisation)
+    try:
+        return _cached_pk_sql(model, using, rule)
+    except TypeError:  # unhashable rule
+        return _compile_pk_sql(model, using)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_pk_sql(model, using: str, rule) -> tuple[str, tuple]:
+    return _compile_pk_sql(model, using)
+
+
+def _compile_pk_sql(model, using: str) -> tuple[str, tuple]:
+    query = model.objects.using(using).order_by().values("pk").query
+    return query.get_compiler(using).as_sql()

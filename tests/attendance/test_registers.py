@@ -15,8 +15,9 @@ from django.db import connection, connections
 
 from apcommission import clock
 from apcommission.errors import Refusal
-from attendance import selectors, services
+from attendance import alerts, selectors, services
 from attendance.factories import register_with_sessions
+from attendance.ladders import MISSING_REGISTER
 from attendance.models import (
     AbsenceReason,
     ExpectedSession,
@@ -26,6 +27,7 @@ from attendance.models import (
     RegisterSubmission,
 )
 from attendance.services import MarkInput
+from escalation.models import Escalation
 from placements.factories import PupilFactory, placement_in_state
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
@@ -39,13 +41,18 @@ BACKSTOP = 60  # seconds; reached only if the code under test is broken
 
 @pytest.fixture
 def calls(monkeypatch):
-    """What the register services told attendance.alerts (helper C's module)."""
-    seen = {"submitted": [], "marks": []}
-    monkeypatch.setattr("attendance.alerts.register_submitted",
-                        lambda register, *, by, now: seen["submitted"].append(register.pk))
+    """Which marks the register services told attendance.alerts about (helper C's module)."""
+    seen = {"marks": []}
     monkeypatch.setattr("attendance.alerts.marks_recorded",
                         lambda sessions, *, by, now: seen["marks"].append(sorted(s.pk for s in sessions)))
     return seen
+
+
+def ladder(register):
+    """When and by whom the register's missing-register ladder was stopped ((None, None): running)."""
+    with scopes_disabled():
+        return Escalation.objects.filter(ladder=MISSING_REGISTER, target_id=register.pk).values_list(
+            "resolved_at", "resolved_by").get()
 
 
 def _two_pupil_register(world):
@@ -53,6 +60,7 @@ def _two_pupil_register(world):
     placement_a = placement_in_state(pupil=world.pupils["a"], provider=world.org(K.PROVIDER), state="active",
                                      now=WORLD_NOW)
     register = register_with_sessions(placements=[placement_a, world.placements["c"]], starts_at=STARTS)
+    alerts.registers_created([register], now=WORLD_NOW)  # on its missing-register ladder
     with scopes_disabled():
         sessions = list(ExpectedSession.objects.filter(register=register).order_by("pk"))
     return register, sessions
@@ -92,7 +100,8 @@ def test_submitting_writes_every_mark_and_who_submitted_it(taken, calls):
     assert (second.mark, second.minutes_late, second.note) == (Mark.PRESENT, None, "Arrived by taxi")
     register = reload(register)
     assert register.submitted_by == staff.user and register.submitted_at == DUE - dt.timedelta(minutes=1)
-    assert calls == {"submitted": [register.pk], "marks": [[s.pk for s in sessions]]}
+    assert calls == {"marks": [[s.pk for s in sessions]]}
+    assert ladder(register) == (DUE - dt.timedelta(minutes=1), staff.user.pk)
     status = selectors.register_status(register, now=DUE + dt.timedelta(hours=1))
     assert status.label == f"Submitted at 9:29am by {staff.user.full_name}" and not status.late
 
@@ -107,7 +116,7 @@ def test_the_same_key_again_writes_nothing_and_says_it_was_repeated(taken, calls
     assert [reload(s).mark for s in sessions] == [Mark.ABSENT, Mark.PRESENT]
     assert reload(register).submitted_at == DUE - dt.timedelta(minutes=1)
     assert RegisterSubmission.objects.count() == 1
-    assert len(calls["submitted"]) == 1
+    assert ladder(register) == (DUE - dt.timedelta(minutes=1), staff.user.pk)  # stopped by the first only
 
 
 def test_a_pupil_left_unmarked_refuses_the_register_and_writes_nothing(taken, calls):
@@ -116,7 +125,8 @@ def test_a_pupil_left_unmarked_refuses_the_register_and_writes_nothing(taken, ca
         submit(register, [MarkInput(sessions[0].pk, Mark.PRESENT)], staff=staff)
     assert refused.value.message_dict == {f"mark_{sessions[1].pk}": ["Choose Present, Late, Absent or Not required"]}
     assert reload(sessions[0]).mark == "" and reload(register).submitted_at is None
-    assert not RegisterSubmission.objects.exists() and calls == {"submitted": [], "marks": []}
+    assert not RegisterSubmission.objects.exists() and calls == {"marks": []}
+    assert ladder(register) == (None, None)
 
 
 @pytest.mark.parametrize(("mark", "field"), [
@@ -200,7 +210,7 @@ def test_two_identical_posts_at_once_write_the_register_once(calls):
         assert RegisterSubmission.objects.filter(key=key).count() == 1
         assert [s.mark for s in ExpectedSession.objects.filter(register=register).order_by("pk")] == \
             [Mark.ABSENT, Mark.PRESENT]
-    assert len(calls["submitted"]) == 1
+    assert ladder(register) == (DUE - dt.timedelta(minutes=1), staff.user.pk)
 
 
 @postgresql_only
