@@ -24,8 +24,10 @@ def sign_in(page, email: str, password: str) -> None:
 
 
 def horizontal_overflow(page) -> int:
-    """How many CSS pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
-    return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+    """How many CSS pixels the page is wider than the screen (0 = no horizontal scrolling). A phone
+    context (is_mobile) zooms out to fit a page wider than itself, so its layout viewport
+    (innerWidth) grows with the page: the screen's width does not."""
+    return page.evaluate("() => Math.max(document.scrollingElement.scrollWidth, window.innerWidth) - screen.width")
 
 
 def in_own_chromium(live_server, journey) -> dict:
