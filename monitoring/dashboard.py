@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from django.db.models import Count, Window
 
-from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, figure, register
+from apcommission.dashboards import Panel, PanelResult, Viewer, figure, register
+from placements import selectors as placement_selectors
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
 from . import selectors
+from .panels import attention_panel, todo
 from .review_dashboard import review_attention
 from .views import OVERDUE_LABEL
 
@@ -35,11 +37,11 @@ class VisitsPanel(Panel):
                      .annotate(total=Window(Count("pk")))[:ATTENTION_ITEMS])  # one query: the first few and the count
         count = first[0].total if first else 0
         attention = []
-        for row in selectors.list_rows(first, viewer.membership):
-            url = viewer.link("monitoring:placement_monitoring", pk=row.placement.pk)
-            if url:
-                attention.append(Attention(f"Visit {row.label.text} at {row.placement.provider.name}", url,
-                                           hint="Half-termly visit overdue", overdue=True))
+        for placement in first:
+            label = placement_selectors.list_label(placement, viewer.membership)
+            attention += todo(viewer, f"Visit {label.text} at {placement.provider.name}",
+                              "monitoring:placement_monitoring", pk=placement.pk, hint="Half-termly visit overdue",
+                              overdue=True)
         attention.extend(review_attention(viewer))  # review meetings due or overdue (monitoring/review_dashboard.py)
         return PanelResult(title="Visits", attention=attention,
                            figures=figure(viewer, OVERDUE_LABEL, count, "monitoring:visit_list", query=query))
@@ -57,21 +59,17 @@ class MyVisitsPanel(Panel):
     def build(self, viewer: Viewer) -> PanelResult | None:
         rows = list(selectors.my_visit_work(viewer.membership, today=viewer.today)[:MY_ITEMS])  # one query
         attention = []
-        for row in selectors.list_rows(rows, viewer.membership):
-            placement = row.placement
-            url = viewer.link("monitoring:placement_monitoring", pk=placement.pk)
-            if url is None:
-                continue
-            where = f"{row.label.text} at {placement.provider.name}"
+        for placement in rows:
+            where = f"{placement_selectors.list_label(placement, viewer.membership).text} at {placement.provider.name}"
             if placement.visit_due_by is not None:
-                attention.append(Attention(f"Visit {where}", url,
-                                           hint=f"Half-termly visit due by {placement.visit_due_by:%-d %B %Y}"))
+                attention += todo(viewer, f"Visit {where}", "monitoring:placement_monitoring", pk=placement.pk,
+                                  hint=f"Half-termly visit due by {placement.visit_due_by:%-d %B %Y}")
             if placement.actions_overdue:
                 count = placement.actions_overdue
-                attention.append(Attention(
-                    f"{count} action{'s' if count != 1 else ''} from visits to {where}", url,
-                    hint=f"Overdue since {placement.actions_due_since:%-d %B %Y}", overdue=True))
-        return PanelResult(title="Your visits", attention=attention) if attention else None
+                attention += todo(viewer, f"{count} action{'s' if count != 1 else ''} from visits to {where}",
+                                  "monitoring:placement_monitoring", pk=placement.pk, overdue=True,
+                                  hint=f"Overdue since {placement.actions_due_since:%-d %B %Y}")
+        return attention_panel("Your visits", attention)
 
 
 @register
@@ -88,12 +86,11 @@ class ProviderActionsPanel(Panel):
         attention = []
         for action in late:
             placement = action.visit.placement
-            url = viewer.link("monitoring:visit_detail", pk=action.visit_id)
-            if url:
-                label = selectors.list_rows([placement], viewer.membership)[0].label
-                attention.append(Attention(f"Action from {placement.school.name}'s visit for {label.text}", url,
-                                           hint=f"Due {action.due_on:%-d %B %Y}", overdue=True))
-        return PanelResult(title="Visit actions", attention=attention) if attention else None
+            label = placement_selectors.list_label(placement, viewer.membership)
+            attention += todo(viewer, f"Action from {placement.school.name}'s visit for {label.text}",
+                              "monitoring:visit_detail", pk=action.visit_id, hint=f"Due {action.due_on:%-d %B %Y}",
+                              overdue=True)
+        return attention_panel("Visit actions", attention)
 
 
 @register

@@ -4,12 +4,13 @@ updates it owes. One query per list (the first few rows and their total), whatev
 
 from __future__ import annotations
 
-from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, register
+from apcommission.dashboards import Panel, PanelResult, Viewer, register
 from placements import selectors as placement_selectors
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
 from . import reports_selectors
+from .panels import attention_panel, todo
 
 ATTENTION_ITEMS = 5
 
@@ -22,17 +23,12 @@ class ReportsToAcknowledgePanel(Panel):
     capabilities = frozenset({C.RECORD_VISITS})
 
     def build(self, viewer: Viewer) -> PanelResult | None:
-        reports = list(reports_selectors.to_acknowledge()[:ATTENTION_ITEMS])
         attention = []
-        for report in reports:
-            url = viewer.link("monitoring:report_acknowledge", pk=report.pk)
+        for report in reports_selectors.to_acknowledge()[:ATTENTION_ITEMS]:
             label = placement_selectors.list_label(report.placement, viewer.membership)
-            if url:
-                attention.append(Attention(f"Acknowledge the termly report on {label.text} from {report.provider.name}",
-                                           url, hint="Report to acknowledge"))
-        if not attention:
-            return None
-        return PanelResult(title="Termly reports", attention=attention)
+            attention += todo(viewer, f"Acknowledge the termly report on {label.text} from {report.provider.name}",
+                              "monitoring:report_acknowledge", pk=report.pk, hint="Report to acknowledge")
+        return attention_panel("Termly reports", attention)
 
 
 @register
@@ -45,19 +41,14 @@ class ReportsToWritePanel(Panel):
     def build(self, viewer: Viewer) -> PanelResult | None:
         attention = []
         for report in reports_selectors.to_write(today=viewer.today)[:ATTENTION_ITEMS]:
-            url = viewer.link("monitoring:report_edit", pk=report.pk)
             label = placement_selectors.list_label(report.placement, viewer.membership)
             overdue = report.due_on < viewer.today
-            if url:
-                attention.append(Attention(
-                    f"Write the termly report on {label.text} for {report.school.name}", url,
-                    hint=f"{'Overdue: was due' if overdue else 'Due'} {report.due_on:%-d %B %Y}", overdue=overdue))
+            attention += todo(viewer, f"Write the termly report on {label.text} for {report.school.name}",
+                              "monitoring:report_edit", pk=report.pk, overdue=overdue,
+                              hint=f"{'Overdue: was due' if overdue else 'Due'} {report.due_on:%-d %B %Y}")
         for placement in reports_selectors.behaviour_updates_owed(today=viewer.today)[:ATTENTION_ITEMS]:
-            url = viewer.link("monitoring:behaviour_update_create", pk=placement.pk)
             label = placement_selectors.list_label(placement, viewer.membership)
-            if url:
-                attention.append(Attention(f"Send this week's behaviour update on {label.text}", url,
-                                           hint="Placement in emergency review"))
-        if not attention:
-            return None
-        return PanelResult(title="Termly reports", attention=attention)
+            attention += todo(viewer, f"Send this week's behaviour update on {label.text}",
+                              "monitoring:behaviour_update_create", pk=placement.pk,
+                              hint="Placement in emergency review")
+        return attention_panel("Termly reports", attention)

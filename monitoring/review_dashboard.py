@@ -8,22 +8,19 @@ from apcommission.dashboards import Attention, Viewer
 from placements import selectors as placement_selectors
 
 from . import review_selectors
+from .panels import todo
 
 ATTENTION_ITEMS = 5
 
 
 def review_attention(viewer: Viewer) -> list[Attention]:
-    first = list(review_selectors.reviews_due(today=viewer.today)[:ATTENTION_ITEMS])
     items = []
-    for meeting in first:
+    for meeting in review_selectors.reviews_due(today=viewer.today)[:ATTENTION_ITEMS]:
         placement = meeting.placement
-        url = viewer.link("monitoring:placement_monitoring", pk=placement.pk)
-        if not url:
-            continue
         label = placement_selectors.list_label(placement, viewer.membership)
         overdue = meeting.next_review_on < viewer.today
-        items.append(Attention(f"Review meeting for {label.text} at {placement.provider.name}", url + "#reviews",
-                               hint=(f"Review meeting overdue since {meeting.next_review_on:%-d %B %Y}" if overdue
-                                     else f"Review meeting due {meeting.next_review_on:%-d %B %Y}"),
-                               overdue=overdue))
+        items += todo(viewer, f"Review meeting for {label.text} at {placement.provider.name}",
+                      "monitoring:placement_monitoring", pk=placement.pk, fragment="#reviews", overdue=overdue,
+                      hint=(f"Review meeting overdue since {meeting.next_review_on:%-d %B %Y}" if overdue
+                            else f"Review meeting due {meeting.next_review_on:%-d %B %Y}"))
     return items
