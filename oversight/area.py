@@ -2,9 +2,9 @@
 (issue 14 item 2, seed 001 §14).
 
 Everything runs in the LA's scope: `Placement.scope_q` gives an LA the placements in AP of the
-schools in its area, and every figure is a subquery through the scoped managers (sessions, visit
-windows, the provider's profile and the LA's own listing), so one query returns a page whatever
-the number of rows, and the counts are three GROUP BY queries. No special-category model, no
+schools in its area, and every figure is a subquery through the scoped managers (the placement's
+sessions, visit windows, the provider's profile and the LA's own listing), so one query returns a
+page whatever the number of rows, and the counts are one GROUP BY query. No special-category model, no
 referral and no safeguarding record is read: "open emergency review" is the placement's state.
 
 What a row shows of the pupil is the visibility table's (tenancy.visibility): identity (name,
@@ -25,6 +25,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     JSONField,
@@ -38,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 
 from attendance import rules as attendance_rules
-from attendance.models import ExpectedSession, TermDates
+from attendance.models import TermDates
 from monitoring.models import VisitWindow
 from monitoring.selectors import overdue_q
 from placements.models import Placement, Pupil
@@ -144,72 +145,72 @@ def la_half_term_start(la: Organisation, today: dt.date) -> dt.date | None:
 
 # --- The figures of a placement ----------------------------------------------------------------
 #
-# Each figure is a correlated subquery through the scoped managers, and each is written so that
-# PostgreSQL evaluates it once per row where it is used: Django writes an alias out again wherever it
-# is referenced (WHERE, ORDER BY, the select list), and a subquery nested in another is evaluated
-# again each time. So the sessions of this half term are read once per row for all three counts (one
+# Each figure is a correlated subquery through the scoped managers, written so that PostgreSQL
+# evaluates it once a row where it is used: Django writes an alias out again wherever it is
+# referenced (WHERE, ORDER BY, the select list), and a subquery nested in another is evaluated again
+# each time. So the sessions of this half term are read once a row for all three counts (one
 # subquery building {"expected", "attended", "missing"}); a filter on a figure is an EXISTS (a join
-# for the planner, or one subquery a row); a sort on a figure selects one subquery that the ORDER BY
-# refers to by position. The page's display figures stay in the select list, which PostgreSQL
-# evaluates after the sort and LIMIT: only for the rows of the page.
+# for the planner, or one subquery a row); a sort on a figure selects one subquery that ORDER BY
+# names by position. The page's figures stay in the select list, which PostgreSQL evaluates after
+# the sort and LIMIT: for the page's rows only. The sessions are reached from the placement, read
+# again through its scoped manager (as attendance.reports counts them), and found by the
+# (placement, date) index from the half term's first day.
 
-def _this_half_term() -> QuerySet:
-    """The outer placement's sessions from its half term's first day, grouped to one row."""
-    return (ExpectedSession.objects.filter(placement=OuterRef("pk"), date__gte=OuterRef("half_term_start"))
-            .order_by().values("placement"))
+@dataclass(frozen=True)
+class _Figures:
+    """The figures' subqueries for one reading: `today` and `now` from the one clock, `fallback` the
+    LA's own half term (for a placement without a visit window)."""
+
+    today: dt.date
+    now: dt.datetime
+    fallback: dt.date | None
+
+    def _this_half_term(self) -> QuerySet:
+        """The outer placement (again through the scoped manager) joined to its sessions from the first
+        day of its half term: its latest visit window started by today, else the LA's. The window is
+        read once a row and the sessions are found by (placement, date)."""
+        window = (VisitWindow.objects.filter(placement=OuterRef("pk"), start__lte=self.today)
+                  .order_by("-start").values("start")[:1])
+        start = Coalesce(Subquery(window, output_field=DateField()), Value(self.fallback, output_field=DateField()))
+        return (Placement.objects.filter(pk=OuterRef("pk"))
+                .alias(half=FilteredRelation("expected_sessions", condition=Q(expected_sessions__date__gte=start)))
+                .order_by())
+
+    def _counts(self) -> dict:
+        return {"expected": Count("half", filter=attendance_rules.expected_q(self.now, "half__")),
+                "attended": Count("half", filter=attendance_rules.attended_q("half__")),
+                "missing": Count("half", filter=Q(half__mark="", half__due_at__lte=self.now))}
+
+    def all(self) -> Subquery:
+        """{"expected": n, "attended": n, "missing": n} this half term, in one subquery."""
+        figures = self._this_half_term().annotate(figures=JSONObject(**self._counts())).values("figures")
+        return Subquery(figures, output_field=JSONField())
+
+    def below(self, threshold: int) -> Exists:
+        """Attended / expected strictly below `threshold` %, in whole numbers (area_rules.below_threshold)."""
+        counts = self._counts()
+        below = (self._this_half_term().annotate(expected=counts["expected"], attended=counts["attended"])
+                 .alias(attended_x100=F("attended") * 100, line=F("expected") * threshold)
+                 .filter(expected__gt=0, attended_x100__lt=F("line")))
+        return Exists(below)
+
+    def attendance_sort(self) -> Subquery:
+        """Attended × 100 / expected (NULL with nothing expected): the attendance column's order."""
+        counts = self._counts()
+        ratio = (self._this_half_term().annotate(expected=counts["expected"], attended=counts["attended"])
+                 .annotate(ratio=Case(When(expected__gt=0, then=F("attended") * 100.0 / F("expected")),
+                                      default=Value(None), output_field=FloatField()))
+                 .values("ratio"))
+        return Subquery(ratio, output_field=FloatField())
+
+    def missing_sort(self) -> Subquery:
+        missing = self._this_half_term().annotate(n=self._counts()["missing"]).values("n")
+        return Subquery(missing, output_field=IntegerField())
 
 
-def _expected(now: dt.datetime) -> Count:
-    return Count("pk", filter=attendance_rules.expected_q(now))
-
-
-def _attended() -> Count:
-    return Count("pk", filter=attendance_rules.attended_q())
-
-
-def _missing(now: dt.datetime) -> Count:
-    return Count("pk", filter=Q(mark="", due_at__lte=now))
-
-
-def _figures(now: dt.datetime) -> Subquery:
-    """{"expected": n, "attended": n, "missing": n} this half term in one subquery (NULL: no sessions)."""
-    figures = _this_half_term().annotate(
-        figures=JSONObject(expected=_expected(now), attended=_attended(), missing=_missing(now))).values("figures")
-    return Subquery(figures, output_field=JSONField())
-
-
-def _below(now: dt.datetime, threshold: int) -> Exists:
-    """Attended / expected strictly below `threshold` %, in whole numbers (area_rules.below_threshold)."""
-    below = (_this_half_term().annotate(expected=_expected(now), attended=_attended())
-             .alias(attended_x100=F("attended") * 100, line=F("expected") * threshold)
-             .filter(expected__gt=0, attended_x100__lt=F("line")))
-    return Exists(below)
-
-
-def _attendance_sort(now: dt.datetime) -> Subquery:
-    """Attended × 100 / expected this half term (NULL with nothing expected): the attendance column's order."""
-    ratio = (_this_half_term().annotate(expected=_expected(now), attended=_attended())
-             .annotate(ratio=Case(When(expected__gt=0, then=F("attended") * 100.0 / F("expected")),
-                                  default=Value(None), output_field=FloatField()))
-             .values("ratio"))
-    return Subquery(ratio, output_field=FloatField())
-
-
-def _missing_sort(now: dt.datetime) -> Coalesce:
-    missing = _this_half_term().annotate(n=_missing(now)).values("n")
-    return Coalesce(Subquery(missing, output_field=IntegerField()), Value(0))
-
-
-def _base(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.datetime) -> QuerySet:
-    """The LA's placements in AP, filtered; `half_term_start` is an alias for the figures' subqueries."""
-    fallback = la_half_term_start(la, today)
-    window = (VisitWindow.objects.filter(placement=OuterRef("pk"), start__lte=today)
-              .order_by("-start").values("start")[:1])
-    qs = (
-        Placement.objects.filter(state__in=IN_AP_STATES)
-        .alias(half_term_start=Coalesce(Subquery(window, output_field=DateField()),
-                                        Value(fallback, output_field=DateField())))
-    )
+def _base(la: Organisation, filters: AreaFilters, figures: _Figures) -> QuerySet:
+    """The LA's placements in AP, filtered."""
+    qs = Placement.objects.filter(state__in=IN_AP_STATES)
     listed = ProviderListing.objects.filter(local_authority=la, provider=OuterRef("provider_id"))
     if filters.q:
         qs = qs.filter(_search_q(filters.q))
@@ -226,9 +227,9 @@ def _base(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.dat
     if filters.part_time:
         qs = qs.filter(part_time=True)
     if filters.below:
-        qs = qs.filter(_below(now, filters.threshold))
+        qs = qs.filter(figures.below(filters.threshold))
     if filters.overdue_visit:
-        qs = qs.filter(Exists(VisitWindow.objects.filter(overdue_q(today), placement=OuterRef("pk"))))
+        qs = qs.filter(Exists(VisitWindow.objects.filter(overdue_q(figures.today), placement=OuterRef("pk"))))
     if filters.emergency_review:
         qs = qs.filter(state=State.EMERGENCY_REVIEW)
     return qs
@@ -249,11 +250,19 @@ _COLUMNS = ("state", "registration_code", "start_date", "weekly_hours", "part_ti
             "school__name", "provider__name")
 
 
+def _figures_of(la: Organisation, *, today: dt.date, now: dt.datetime) -> _Figures:
+    return _Figures(today=today, now=now, fallback=la_half_term_start(la, today))
+
+
 def area_placements(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.datetime) -> QuerySet:
     """The filtered, sorted placements as dicts of `_COLUMNS` and the figures: one query for any slice."""
-    qs = _base(la, filters, today=today, now=now).annotate(
-        figures=_figures(now),
-        overdue_visits=_count(VisitWindow.objects.filter(overdue_q(today), placement=OuterRef("pk"))),
+    return _placements(la, filters, _figures_of(la, today=today, now=now))
+
+
+def _placements(la: Organisation, filters: AreaFilters, figures: _Figures) -> QuerySet:
+    qs = _base(la, filters, figures).annotate(
+        figures=figures.all(),
+        overdue_visits=_count(VisitWindow.objects.filter(overdue_q(figures.today), placement=OuterRef("pk"))),
         listing_status=Subquery(ProviderListing.objects.filter(local_authority=la, provider=OuterRef("provider_id"))
                                 .values("status")[:1]),
         provider_registration=Subquery(ProviderProfile.objects.filter(provider=OuterRef("provider_id"))
@@ -261,10 +270,10 @@ def area_placements(la: Organisation, filters: AreaFilters, *, today: dt.date, n
     )
     # A sort on a figure selects it once; ORDER BY names its position, so it is not evaluated again.
     if filters.sort == "attendance":
-        qs = qs.annotate(attendance_sort=_attendance_sort(now))
+        qs = qs.annotate(attendance_sort=figures.attendance_sort())
     elif filters.sort == "registers":
-        qs = qs.annotate(missing_registers=_missing_sort(now))
-    qs = qs.values(*_COLUMNS, *(name for name in qs.query.annotation_select if name != "half_term_start"))
+        qs = qs.annotate(missing_registers=figures.missing_sort())
+    qs = qs.values(*_COLUMNS, *qs.query.annotation_select)
     # Rows without a figure (no sessions yet, no hours) come last whichever way the column sorts.
     return qs.order_by(*(F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
                          for f in area_rules.order_by(filters.sort, filters.descending)))
@@ -278,7 +287,7 @@ def rows_of(placements, reader: Reader, *, today: dt.date, threshold: int) -> It
     `area_placements`' dicts."""
     identity, attendance = reader.can(DataGroup.IDENTITY), reader.can(DataGroup.ATTENDANCE)
     for p in placements:
-        figures = p["figures"] or _NO_SESSIONS
+        figures = p["figures"]
         attended, expected = figures["attended"], figures["expected"]
         yield AreaRow(
             pupil=f"{p['pupil__last_name']}, {p['pupil__first_name']}" if identity else "",
@@ -298,9 +307,6 @@ def rows_of(placements, reader: Reader, *, today: dt.date, threshold: int) -> It
         )
 
 
-_NO_SESSIONS = {"expected": 0, "attended": 0, "missing": 0}
-
-
 def reader_of(membership) -> Reader:
     return reader_for(membership)
 
@@ -308,7 +314,11 @@ def reader_of(membership) -> Reader:
 def counts(la: Organisation, filters: AreaFilters, *, today: dt.date, now: dt.datetime) -> Counts:
     """How many of the filtered children are at each school, each provider and under each code: one
     query (the filters, a figure's among them, are evaluated once), added up here."""
-    groups = (_base(la, filters, today=today, now=now).order_by()
+    return _counts(la, filters, _figures_of(la, today=today, now=now))
+
+
+def _counts(la: Organisation, filters: AreaFilters, figures: _Figures) -> Counts:
+    groups = (_base(la, filters, figures).order_by()
               .values_list("school_id", "school__name", "provider_id", "provider__name", "registration_code")
               .annotate(n=Count("pk")))
     return counts_of(groups)
@@ -332,8 +342,9 @@ def counts_of(groups) -> Counts:
 def page_of(la: Organisation, filters: AreaFilters, number, *, today: dt.date, now: dt.datetime) -> tuple[Page, Counts]:
     """One page of the filtered rows and the counts. The counts' total is the paginator's: the
     filtered rows are not counted a second time."""
-    found = counts(la, filters, today=today, now=now)
-    paginator = Paginator(area_placements(la, filters, today=today, now=now), area_rules.PAGE_SIZE)
+    figures = _figures_of(la, today=today, now=now)
+    found = _counts(la, filters, figures)
+    paginator = Paginator(_placements(la, filters, figures), area_rules.PAGE_SIZE)
     paginator.count = found.total  # a cached_property: set, it is not read from the database
     return paginator.get_page(number), found
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Iterable, Iterator
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles.fonts import DEFAULT_FONT
 
 from .area import AreaRow
 from .area_rules import EXPORT_HEADER, yes_no
@@ -61,10 +63,12 @@ def xlsx_file(rows: Iterable[AreaRow], *, title: str) -> tempfile.SpooledTempora
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
+    bold = copy(DEFAULT_FONT)  # the workbook's font, bold (Font.copy(**changes) is deprecated)
+    bold.bold = True
     header = []
     for name in EXPORT_HEADER:
         cell = WriteOnlyCell(sheet, value=name)
-        cell.font = cell.font.copy(bold=True)
+        cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in rows:
