@@ -131,6 +131,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Pages (GET) do not hold the one write lock for their whole run: see apcommission/middleware.py.
     DATABASES["default"]["ATOMIC_REQUESTS"] = False
     MIDDLEWARE.append("apcommission.middleware.AtomicUnsafeRequestsMiddleware")
+else:
+    # PostgreSQL without JIT compilation: a list with a subquery a row (the LA's children-in-AP view
+    # at 70,000 placements) is costed past jit_above_cost, and compiling it took 1.5 s of a 2.1 s
+    # query (EXPLAIN ANALYZE, development machine); a web request's queries gain nothing from it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the app (web, worker, beat) connects as through DATABASE_URL. It owns no
 # table, so it cannot TRUNCATE the audit log or switch its append-only trigger off; migrations run
