@@ -26,6 +26,7 @@ from .models import (
     TermlyReport,
 )
 from .reports_services import BEHAVIOUR_STATES
+from .selectors import answer, percent, person
 
 ATTENTION_DAYS = 14  # a provider's dashboard lists a report to write from this many days before it is due
 
@@ -79,14 +80,6 @@ class ReportView:
     targets: list[dict] = field(default_factory=list)
 
 
-def _text(value) -> str:
-    return str(value) if value not in (None, "") else "Not given"
-
-
-def _person(user) -> str:
-    return (getattr(user, "full_name", "") or user.email) if user is not None else "Not given"
-
-
 def report_view(report: TermlyReport, placement: Placement, membership) -> ReportView:
     provider_side = membership.organisation.kind == K.PROVIDER
     reader = placement_selectors.placement_reader(placement, membership)
@@ -94,15 +87,15 @@ def report_view(report: TermlyReport, placement: Placement, membership) -> Repor
                      f"{report.term_end:%-d %B %Y})"),
             ("Due by", f"{report.due_on:%-d %B %Y}")]
     if report.submitted_at:
-        rows.append(("Completed by", _person(report.submitted_by)))
-    attendance = [("Attendance this term", f"{report.attendance_percent}%" if report.attendance_percent is not None
-                   else "Not given"), ("Commentary on attendance", _text(report.attendance_commentary))]
-    education = [("Punctuality", _text(report.punctuality)), ("Attitude to learning", _text(report.attitude)),
-                 ("Engagement", _text(report.engagement)), ("Behaviour", _text(report.behaviour)),
-                 ("Skills covered this term", _text(report.skills_covered)),
-                 ("Progress towards the qualification", _text(report.qualification_progress)),
-                 ("Targets for next term", _text(report.next_targets)),
-                 ("Any other comments", _text(report.other_comments))]
+        rows.append(("Completed by", person(report.submitted_by)))
+    attendance = [("Attendance this term", percent(report.attendance_percent)),
+                  ("Commentary on attendance", answer(report.attendance_commentary))]
+    education = [("Punctuality", answer(report.punctuality)), ("Attitude to learning", answer(report.attitude)),
+                 ("Engagement", answer(report.engagement)), ("Behaviour", answer(report.behaviour)),
+                 ("Skills covered this term", answer(report.skills_covered)),
+                 ("Progress towards the qualification", answer(report.qualification_progress)),
+                 ("Targets for next term", answer(report.next_targets)),
+                 ("Any other comments", answer(report.other_comments))]
     if provider_side or reader.can(DataGroup.ATTENDANCE):
         rows.extend(attendance)
     reads_education = provider_side or reader.can(DataGroup.EDUCATION)

@@ -20,7 +20,7 @@ from tenancy.visibility import DataGroup
 
 from .review_models import ReviewMeeting, ReviewState, TargetReview
 from .reviews import HistoryStep
-from .selectors import _text
+from .selectors import answer, on_date, percent, readable_rows
 
 DUE_SOON_DAYS = 7  # a review is "due" on the dashboard this many days before its date
 
@@ -75,10 +75,6 @@ class ReviewView:
     reads_targets: bool = False
 
 
-def _date(value) -> str:
-    return f"{value:%-d %B %Y}" if value else "Not given"
-
-
 def _histories(meeting: ReviewMeeting, rows: list[TargetReview]) -> dict[int, list[HistoryStep]]:
     """Each row's earlier reviews, from every meeting of the placement read at once (one query)."""
     earlier = {r.pk: r for r in TargetReview.objects.filter(meeting__placement_id=meeting.placement_id,
@@ -104,26 +100,23 @@ def review_view(meeting: ReviewMeeting, placement: Placement, membership, *, rea
         reader = placement_selectors.placement_reader(placement, membership)
     attended = [who for who, yes in (("the school", meeting.school_attended), ("the provider", meeting.provider_attended),
                                      ("the pupil", meeting.pupil_attended)) if yes]
-    rows = [("Date of the review meeting", _date(meeting.held_on)),
+    rows = [("Date of the review meeting", on_date(meeting.held_on)),
             ("Who attended", (", ".join(attended).capitalize() if attended else "Not given")
              + (f"\n{meeting.attendees}" if meeting.attendees else ""))]
-    parents = [("Parents or carers invited", _text(meeting.parents_invited))]
+    parents = [("Parents or carers invited", answer(meeting.parents_invited))]
     if meeting.parents_invited:
         parents += [("How they were invited", meeting.get_parents_invited_how_display() or "Not given"),
-                    ("Parents or carers attended", _text(meeting.parents_attended))]
-    groups = [
+                    ("Parents or carers attended", answer(meeting.parents_attended))]
+    rows += readable_rows(reader, [
         (DataGroup.PARENTS, parents),
-        (DataGroup.EDUCATION, [("Behaviour", _text(meeting.behaviour))]),
-        (DataGroup.ATTENDANCE, [("Attendance", f"{meeting.attendance_percent}%" if meeting.attendance_percent
-                                 is not None else "Not given"), ("Attendance notes", _text(meeting.attendance_notes))]),
-        (DataGroup.SAFEGUARDING, [("Safeguarding queries", _text(meeting.safeguarding_queries))]),
-        (DataGroup.EDUCATION, [("Progress (academic)", _text(meeting.academic_progress)),
-                               ("Comments", _text(meeting.comments))]),
-    ]
-    for group, group_rows in groups:
-        if reader.can(group):
-            rows.extend(group_rows)
-    rows.append(("Date of the next review meeting", _date(meeting.next_review_on)))
+        (DataGroup.EDUCATION, [("Behaviour", answer(meeting.behaviour))]),
+        (DataGroup.ATTENDANCE, [("Attendance", percent(meeting.attendance_percent)),
+                                ("Attendance notes", answer(meeting.attendance_notes))]),
+        (DataGroup.SAFEGUARDING, [("Safeguarding queries", answer(meeting.safeguarding_queries))]),
+        (DataGroup.EDUCATION, [("Progress (academic)", answer(meeting.academic_progress)),
+                               ("Comments", answer(meeting.comments))]),
+    ])
+    rows.append(("Date of the next review meeting", on_date(meeting.next_review_on)))
     view = ReviewView(meeting, rows, reads_targets=reader.can(DataGroup.EDUCATION))
     if view.reads_targets and with_targets:
         targets = list(TargetReview.objects.filter(meeting=meeting))

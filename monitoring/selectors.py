@@ -194,46 +194,61 @@ class VisitView:
     provider_view: bool = False
 
 
+# --- A record's rows as a member reads them (visits here; review meetings and termly reports too) ---
+
 YES_NO = {True: "Yes", False: "No", None: "Not answered"}
 
 
-def _text(value) -> str:
+def answer(value) -> str:
+    """A yes/no question's answer, or a text answer ("Not given" when blank)."""
     if isinstance(value, bool) or value is None:
         return YES_NO[value]
     return str(value) if value not in ("",) else "Not given"
+
+
+def on_date(value) -> str:
+    return f"{value:%-d %B %Y}" if value else "Not given"
+
+
+def percent(value) -> str:
+    return f"{value}%" if value is not None else "Not given"
+
+
+def person(user) -> str:
+    return (getattr(user, "full_name", "") or user.email) if user is not None else "Not given"
+
+
+def readable_rows(reader, groups) -> list[tuple[str, str]]:
+    """The rows of each (data group, rows) pair the reader may read, in order (the visibility table
+    decides: tenancy.visibility)."""
+    return [row for group, rows in groups if reader.can(group) for row in rows]
 
 
 def visit_view(visit: Visit, placement: Placement, membership, *, reader=None, actions=None) -> VisitView:
     """`reader` and `actions` may be given by a caller reading many visits at once (no query here)."""
     if reader is None:
         reader = placement_selectors.placement_reader(placement, membership)
-    visitor = visit.visitor
-    who = (getattr(visitor, "full_name", "") or visitor.email) if visitor is not None else "Not given"
-    when = f"{visit.visited_on:%-d %B %Y}" if visit.visited_on else "Not given"
+    when = on_date(visit.visited_on)
     if visit.visited_time:
         when += f", {visit.visited_time:%H:%M}"
-    rows = [("Date and time of the visit", when), ("Member of staff who visited", who)]
+    rows = [("Date and time of the visit", when), ("Member of staff who visited", person(visit.visitor))]
     if actions is None:
         actions = list(VisitAction.objects.filter(visit=visit))
     if membership.organisation.kind == K.PROVIDER:
         return VisitView(visit, rows, [a for a in actions if a.side == ActionSide.PROVIDER], provider_view=True)
-    groups = [
-        (DataGroup.ATTENDANCE, [("Attendance", f"{visit.attendance_percent}%" if visit.attendance_percent is not None
-                                 else "Not given"), ("Attendance notes", _text(visit.attendance_notes))]),
-        (DataGroup.SAFEGUARDING, [("Safeguarding concerns", _text(visit.safeguarding_concerns))]),
-        (DataGroup.EDUCATION, [("Behaviour and welfare", _text(visit.behaviour_welfare)),
-                               ("Progress and attainment", _text(visit.progress_attainment)),
-                               ("Curriculum and learning", _text(visit.curriculum_learning)),
-                               ("Other agencies involved", _text(visit.other_agencies)),
-                               ("The pupil's views", _text(visit.pupil_views))]),
-        (DataGroup.PARENTS, [("Parent or carer contacted", _text(visit.parent_contacted))]
-         + ([("Why not", _text(visit.parent_not_contacted_reason))] if visit.parent_contacted is False else [])),
-    ]
-    for group, group_rows in groups:
-        if reader.can(group):
-            rows.extend(group_rows)
-    rows.append(("Date of the next review meeting",
-                 f"{visit.next_review_on:%-d %B %Y}" if visit.next_review_on else "Not given"))
+    rows += readable_rows(reader, [
+        (DataGroup.ATTENDANCE, [("Attendance", percent(visit.attendance_percent)),
+                                ("Attendance notes", answer(visit.attendance_notes))]),
+        (DataGroup.SAFEGUARDING, [("Safeguarding concerns", answer(visit.safeguarding_concerns))]),
+        (DataGroup.EDUCATION, [("Behaviour and welfare", answer(visit.behaviour_welfare)),
+                               ("Progress and attainment", answer(visit.progress_attainment)),
+                               ("Curriculum and learning", answer(visit.curriculum_learning)),
+                               ("Other agencies involved", answer(visit.other_agencies)),
+                               ("The pupil's views", answer(visit.pupil_views))]),
+        (DataGroup.PARENTS, [("Parent or carer contacted", answer(visit.parent_contacted))]
+         + ([("Why not", answer(visit.parent_not_contacted_reason))] if visit.parent_contacted is False else [])),
+    ])
+    rows.append(("Date of the next review meeting", on_date(visit.next_review_on)))
     return VisitView(visit, rows, actions if reader.can(DataGroup.EDUCATION) else [])
 
 
