@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import json
+import re
 import uuid
+import weakref
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -175,23 +179,14 @@ def _submit_at_once(register_id: int, marks: list[MarkInput], *, key: uuid.UUID,
     ids = [m.session_id for m in marks]
     if len(set(ids)) != len(ids) or any(mark_problems(m) for m in marks):
         return None
-    cleaned = [_clean(m) for m in marks]
+    given = json.dumps([[m.session_id, *_clean(m), (m.note or "").strip()] for m in marks])
     register_scope, register_params = scoped_pk_sql(Register)
     session_scope, session_params = scoped_pk_sql(ExpectedSession)
     ladder_scope, ladder_params = scoped_pk_sql(Escalation)
-    n, by_id = len(ids), by.pk
-    params = [register_id, *register_params, register_id, *session_params,
-              ids, [c[0] for c in cleaned], [c[1] for c in cleaned], [c[2] for c in cleaned],
-              [(m.note or "").strip() for m in marks],
-              organisation.pk, n, n,  # ok
-              key, now, by_id, n,  # claim
-              now, by_id,  # marked
-              now, by_id,  # submitted
-              now, by_id, SUBMITTED_NOTE, MISSING_REGISTER, ContentType.objects.get_for_model(Register).pk,
-              *ladder_params]  # stopped
+    params = [register_id, organisation.pk, now, by.pk, len(marks), key, given, SUBMITTED_NOTE, MISSING_REGISTER,
+              ContentType.objects.get_for_model(Register).pk, *register_params, *session_params, *ladder_params]
     with connection.cursor() as cursor:
-        cursor.execute(_at_once_sql(register_scope, session_scope, ladder_scope), params)
-        written = cursor.fetchall()
+        written = _execute_prepared(cursor, _at_once_sql(register_scope, session_scope, ladder_scope), params)
     if not written:
         return None
     sessions = [_Marked(*row) for row in written]
@@ -215,7 +210,11 @@ class _Marked(NamedTuple):
 
 @functools.lru_cache(maxsize=64)
 def _at_once_sql(register_scope: str, session_scope: str, ladder_scope: str) -> str:
-    """_submit_at_once's statement, around the scope's SQL for registers, sessions and escalations.
+    """_submit_at_once's statement, around the scope's SQL for registers, sessions and escalations,
+    with numbered parameters (for PREPARE): $1 register, $2 organisation, $3 now, $4 by, $5 how
+    many marks, $6 key, $7 the marks as one JSON array of [session, mark, minutes, reason, note],
+    $8 the ladder's note, $9 the ladder, $10 the register's content type; then the scopes' own.
+
     Each CTE writes only what the one before it returned: `ok` (the checks) → `claim` (the key;
     nothing when it exists: ON CONFLICT waits for a concurrent insert of it) → the marks, the
     register, and its missing-register ladder stopped as alerts.register_submitted stops it
@@ -229,42 +228,81 @@ def _at_once_sql(register_scope: str, session_scope: str, ladder_scope: str) -> 
         return quote(model._meta.get_field(name).column)
 
     R, S, K, E = Register, ExpectedSession, RegisterSubmission, Escalation  # noqa: N806
-    return f"""
+    sql = f"""
 WITH reg AS (
     SELECT r.{c(R, "id")} AS id, r.{c(R, "provider")} AS provider_id, r.{c(R, "submitted_at")} AS submitted_at
-    FROM {table(R)} r WHERE r.{c(R, "id")} = %s AND r.{c(R, "id")} IN ({register_scope}) FOR UPDATE OF r
+    FROM {table(R)} r WHERE r.{c(R, "id")} = $1::bigint AND r.{c(R, "id")} IN ({register_scope})
+    FOR UPDATE OF r
 ), ses AS (
     SELECT s.{c(S, "id")} AS id FROM {table(S)} s
-    WHERE s.{c(S, "register")} = %s AND s.{c(S, "id")} IN ({session_scope})
-), given (id, mark, minutes_late, absence_reason, note) AS (
-    SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::smallint[], %s::varchar[], %s::varchar[])
+    WHERE s.{c(S, "register")} = $1::bigint AND s.{c(S, "id")} IN ({session_scope})
+), given AS (
+    SELECT (e->>0)::bigint AS id, e->>1 AS mark, (e->>2)::smallint AS minutes_late, e->>3 AS absence_reason,
+           e->>4 AS note
+    FROM json_array_elements($7::json) e
 ), ok AS (
     SELECT reg.id FROM reg
-    WHERE reg.provider_id = %s AND reg.submitted_at IS NULL AND (SELECT count(*) FROM ses) = %s
-      AND (SELECT count(*) FROM ses JOIN given ON given.id = ses.id) = %s
+    WHERE reg.provider_id = $2::bigint AND reg.submitted_at IS NULL AND (SELECT count(*) FROM ses) = $5::integer
+      AND (SELECT count(*) FROM ses JOIN given ON given.id = ses.id) = $5::integer
 ), claim AS (
     INSERT INTO {table(K)} ({c(K, "key")}, {c(K, "register")}, {c(K, "submitted_at")}, {c(K, "submitted_by")},
                             {c(K, "marks")})
-    SELECT %s, ok.id, %s, %s, %s FROM ok
+    SELECT $6::uuid, ok.id, $3::timestamptz, $4::bigint, $5::integer FROM ok
     ON CONFLICT ({c(K, "key")}) DO NOTHING RETURNING {c(K, "register")} AS register_id
 ), marked AS (
     UPDATE {table(S)} s SET {c(S, "mark")} = given.mark, {c(S, "minutes_late")} = given.minutes_late,
         {c(S, "absence_reason")} = given.absence_reason, {c(S, "note")} = given.note,
-        {c(S, "marked_at")} = %s, {c(S, "marked_by")} = %s
+        {c(S, "marked_at")} = $3::timestamptz, {c(S, "marked_by")} = $4::bigint
     FROM given, claim WHERE s.{c(S, "id")} = given.id AND s.{c(S, "register")} = claim.register_id
     RETURNING s.{c(S, "id")}, s.{c(S, "school")}, s.{c(S, "provider")}, s.{c(S, "register")},
               s.{c(S, "starts_at")}, s.{c(S, "mark")}
 ), submitted AS (
-    UPDATE {table(R)} r SET {c(R, "submitted_at")} = %s, {c(R, "submitted_by")} = %s
+    UPDATE {table(R)} r SET {c(R, "submitted_at")} = $3::timestamptz, {c(R, "submitted_by")} = $4::bigint
     FROM claim WHERE r.{c(R, "id")} = claim.register_id
 ), stopped AS (
-    UPDATE {table(E)} e SET {c(E, "resolved_at")} = %s, {c(E, "resolved_by")} = %s, {c(E, "resolved_note")} = %s,
-        {c(E, "next_step_at")} = NULL
-    FROM claim WHERE e.{c(E, "ladder")} = %s AND e.{c(E, "target_type")} = %s
+    UPDATE {table(E)} e SET {c(E, "resolved_at")} = $3::timestamptz, {c(E, "resolved_by")} = $4::bigint,
+        {c(E, "resolved_note")} = $8::text, {c(E, "next_step_at")} = NULL
+    FROM claim WHERE e.{c(E, "ladder")} = $9::text AND e.{c(E, "target_type")} = $10::integer
       AND e.{c(E, "target_id")} = claim.register_id AND e.{c(E, "resolved_at")} IS NULL
       AND e.{c(E, "id")} IN ({ladder_scope})
 )
 SELECT * FROM marked"""  # noqa: S608 (names from the models; values are parameters)
+    numbers = itertools.count(11)
+    return re.sub(r"%%|%s", lambda m: m[0] if m[0] == "%%" else f"${next(numbers)}", sql)
+
+
+class _Prepared:
+    """The statements PREPAREd on one database connection (prepared statements live as long as it)."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}  # SQL → its name
+        self.attempts = itertools.count()
+
+
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # psycopg connection → _Prepared
+
+
+def _execute_prepared(cursor, sql: str, params: list) -> list[tuple]:
+    """EXECUTE `sql` (numbered parameters) as a statement PREPAREd on this connection, preparing it
+    first, in the same round trip, the first time: PostgreSQL plans a statement of this size in
+    longer than it runs it, and a prepared one is planned once (after a few runs, a generic plan).
+    A failed first attempt's name is never used again (it may or may not have been prepared).
+    Django leaves psycopg's automatic preparation off (for connection poolers in transaction mode,
+    which this project does not use; such a pooler would need this changed)."""
+    raw = connection.connection
+    state = _prepared.get(raw)
+    if state is None:
+        state = _prepared[raw] = _Prepared()
+    call = ", ".join(["%s"] * len(params))
+    name = state.names.get(sql)
+    if name is not None:
+        cursor.execute(f"EXECUTE {name}({call})", params)
+    else:
+        name = f"apc_register_submit_{next(state.attempts)}"
+        cursor.execute(f"PREPARE {name} AS {sql}; EXECUTE {name}({call})", params)
+        cursor.nextset()
+        state.names[sql] = name
+    return cursor.fetchall()
 
 
 def _submit_locked(register_id: int, marks: list[MarkInput], *, key: uuid.UUID, by, organisation,
