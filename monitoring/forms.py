@@ -26,6 +26,18 @@ TEXTS = ("attendance_notes", "behaviour_welfare", "progress_attainment", "curric
          "parent_not_contacted_reason", "pupil_views")
 
 
+REGISTERS_HINT = "Filled in from the provider's registers since the placement started; change it if you need to"
+
+
+def attendance_percent_field(label: str = "Attendance (%)", help_text: str = REGISTERS_HINT) -> forms.DecimalField:
+    """The attendance question of a visit record, a review meeting (review_forms) and a termly report
+    (reports_forms): optional, 0 to 100 with one decimal place, pre-filled from the registers."""
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=1,
+        max_digits=4, widget=text_input(4, "decimal"), help_text=help_text,
+        error_messages={"invalid": "Enter the attendance as a number from 0 to 100, like 92.5"})
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return getattr(obj, "full_name", "") or obj.email
@@ -41,11 +53,7 @@ class VisitForm(Form):
                                    error_messages={"invalid": "Enter the time of the visit like 10:30"})
     visitor = StaffChoiceField(label="Member of staff who visited", queryset=None, required=False,
                                empty_label="Choose a member of staff")
-    attendance_percent = forms.DecimalField(
-        label="Attendance (%)", required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=1,
-        max_digits=4, widget=text_input(4, "decimal"),
-        help_text="Filled in from the provider's registers since the placement started; change it if you need to",
-        error_messages={"invalid": "Enter the attendance as a number from 0 to 100, like 92.5"})
+    attendance_percent = attendance_percent_field()
     safeguarding_concerns = yes_no_field("Were there any safeguarding concerns?", required=False,
                                          help_text="Record the details separately, as a safeguarding concern")
     attendance_notes = long_text_field("Attendance notes")

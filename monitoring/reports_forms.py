@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from crispy_forms_gds.layout import Field, Fieldset
-from django import forms
 
-from apcommission.forms import Form, helper, long_text_field, text_input, textarea
+from apcommission.forms import Form, helper, long_text_field, textarea
 
+from .forms import attendance_percent_field
 from .reports_services import RECORD_FIELDS
 
 TEXTS = ("attendance_commentary", "punctuality", "attitude", "engagement", "behaviour", "skills_covered",
@@ -19,11 +17,8 @@ class ReportForm(Form):
     """The termly report (seeds 000 §5, 004). Everything may be left blank in a draft; the service
     says what a submitted report needs (commentary when attendance is below 100 %)."""
 
-    attendance_percent = forms.DecimalField(
-        label="Attendance this term (%)", required=False, min_value=Decimal(0), max_value=Decimal(100),
-        decimal_places=1, max_digits=4, widget=text_input(4, "decimal"),
-        help_text="Filled in from your registers this term; change it if you need to",
-        error_messages={"invalid": "Enter the attendance as a number from 0 to 100, like 92.5"})
+    attendance_percent = attendance_percent_field(
+        "Attendance this term (%)", help_text="Filled in from your registers this term; change it if you need to")
     attendance_commentary = long_text_field("Commentary on attendance",
                                             help_text="Needed when attendance is below 100%")
     punctuality = long_text_field("Punctuality")

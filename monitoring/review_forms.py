@@ -4,8 +4,6 @@ be left blank in a draft; monitoring.reviews says what a submitted meeting needs
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from crispy_forms_gds.layout import HTML, Field, Fieldset
 from django import forms
 
@@ -14,12 +12,12 @@ from apcommission.forms import (
     date_field,
     helper,
     long_text_field,
-    text_input,
     textarea,
     yes_no_field,
     yes_no_initial,
 )
 
+from .forms import attendance_percent_field
 from .review_models import InviteMethod, TargetOutcome
 from .reviews import RECORD_FIELDS, target_field
 
@@ -36,11 +34,7 @@ class ReviewForm(Form):
                                             choices=InviteMethod.choices, widget=forms.RadioSelect)
     parents_attended = yes_no_field("If so, did they attend?", required=False)
     behaviour = long_text_field("Behaviour")
-    attendance_percent = forms.DecimalField(
-        label="Attendance (%)", required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=1,
-        max_digits=4, widget=text_input(4, "decimal"),
-        help_text="Filled in from the provider's registers since the placement started; change it if you need to",
-        error_messages={"invalid": "Enter the attendance as a number from 0 to 100, like 92.5"})
+    attendance_percent = attendance_percent_field()
     attendance_notes = long_text_field("Attendance notes")
     safeguarding_queries = yes_no_field("Were there any safeguarding queries or concerns?", required=False,
                                         help_text="Record the details separately, as a safeguarding concern")
