@@ -89,7 +89,10 @@ def test_the_ladder_stops_and_the_attendance_officers_are_told(placed, django_ca
     with scopes_disabled():
         told = sorted(e.split("@")[0] for e in Notification.objects.filter(topic="attendance_absence")
                       .values_list("user__email", flat=True))
+        subjects = set(Notification.objects.filter(topic="attendance_absence").values_list("subject", flat=True))
     assert told == ["attendance_officer.school.a", "attendance_officer.school.c"]
+    assert subjects == {"Absence reported: Provider A, Mon 30 Nov, 09:00 session — 1 pupil absent",
+                        "Absence reported: Provider A, Mon 30 Nov, 09:00 session — 1 pupil late"}
     for at in (DUE, DUE + 30 * MIN, END):
         with clock.frozen(at):
             assert escalation_sweep(now=clock.now()).stepped == 0
