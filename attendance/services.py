@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import json
-import re
 import uuid
-import weakref
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -32,6 +29,7 @@ from django.db import connection, transaction
 
 from apcommission import clock
 from apcommission.errors import Refusal
+from apcommission.prepared import execute_prepared, numbered
 from escalation.models import Escalation
 from tenancy.scoping import scoped_pk_sql
 
@@ -186,7 +184,9 @@ def _submit_at_once(register_id: int, marks: list[MarkInput], *, key: uuid.UUID,
     params = [register_id, organisation.pk, now, by.pk, len(marks), key, given, SUBMITTED_NOTE, MISSING_REGISTER,
               ContentType.objects.get_for_model(Register).pk, *register_params, *session_params, *ladder_params]
     with connection.cursor() as cursor:
-        written = _execute_prepared(cursor, _at_once_sql(register_scope, session_scope, ladder_scope), params)
+        execute_prepared(cursor, "apc_register_submit", _at_once_sql(register_scope, session_scope, ladder_scope),
+                         params, generic_plan=True)
+        written = cursor.fetchall()
     if not written:
         return None
     sessions = [_Marked(pk, school_id, organisation.pk, register_id, mark, epoch) for pk, school_id, mark, epoch in written]
@@ -221,10 +221,12 @@ def _at_once_sql(register_scope: str, session_scope: str, ladder_scope: str) -> 
     Each session's start comes back as seconds since the epoch: decoding ten timestamps cost more
     than the rest of the rows, and alerts read only a few.
 
-    Each CTE writes only what the one before it returned: `ok` (the checks) → `claim` (the key;
+    Each write happens only if the one before it wrote: `ok` (the checks) → `claim` (the key;
     nothing when it exists: ON CONFLICT waits for a concurrent insert of it) → the marks, the
     register, and its missing-register ladder stopped as alerts.register_submitted stops it
-    (escalation_resolve's columns)."""
+    (escalation_resolve's columns). Every row is found by the register's id through an index, so
+    one generic plan suits every register: it is run as a prepared statement with that plan
+    (apcommission.prepared), because PostgreSQL plans it in longer than it runs it."""
     quote = connection.ops.quote_name
 
     def table(model):
@@ -259,55 +261,19 @@ WITH reg AS (
     UPDATE {table(S)} s SET {c(S, "mark")} = given.mark, {c(S, "minutes_late")} = given.minutes_late,
         {c(S, "absence_reason")} = given.absence_reason, {c(S, "note")} = given.note,
         {c(S, "marked_at")} = $3::timestamptz, {c(S, "marked_by")} = $4::bigint
-    FROM given, claim WHERE s.{c(S, "id")} = given.id AND s.{c(S, "register")} = claim.register_id
+    FROM given WHERE s.{c(S, "id")} = given.id AND s.{c(S, "register")} = $1::bigint AND EXISTS (SELECT FROM claim)
     RETURNING s.{c(S, "id")}, s.{c(S, "school")}, s.{c(S, "mark")}, extract(epoch FROM s.{c(S, "starts_at")})::float8
 ), submitted AS (
     UPDATE {table(R)} r SET {c(R, "submitted_at")} = $3::timestamptz, {c(R, "submitted_by")} = $4::bigint
-    FROM claim WHERE r.{c(R, "id")} = claim.register_id
+    WHERE r.{c(R, "id")} = $1::bigint AND EXISTS (SELECT FROM claim)
 ), stopped AS (
     UPDATE {table(E)} e SET {c(E, "resolved_at")} = $3::timestamptz, {c(E, "resolved_by")} = $4::bigint,
         {c(E, "resolved_note")} = $8::text, {c(E, "next_step_at")} = NULL
-    FROM claim WHERE e.{c(E, "ladder")} = $9::text AND e.{c(E, "target_type")} = $10::integer
-      AND e.{c(E, "target_id")} = claim.register_id AND e.{c(E, "resolved_at")} IS NULL
-      AND e.{c(E, "id")} IN ({ladder_scope})
+    WHERE e.{c(E, "target_type")} = $10::integer AND e.{c(E, "target_id")} = $1::bigint AND e.{c(E, "ladder")} = $9::text
+      AND e.{c(E, "resolved_at")} IS NULL AND e.{c(E, "id")} IN ({ladder_scope}) AND EXISTS (SELECT FROM claim)
 )
 SELECT * FROM marked"""  # noqa: S608 (names from the models; values are parameters)
-    numbers = itertools.count(11)
-    return re.sub(r"%%|%s", lambda m: m[0] if m[0] == "%%" else f"${next(numbers)}", sql)
-
-
-class _Prepared:
-    """The statements PREPAREd on one database connection (prepared statements live as long as it)."""
-
-    def __init__(self):
-        self.names: dict[str, str] = {}  # SQL → its name
-        self.attempts = itertools.count()
-
-
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # psycopg connection → _Prepared
-
-
-def _execute_prepared(cursor, sql: str, params: list) -> list[tuple]:
-    """EXECUTE `sql` (numbered parameters) as a statement PREPAREd on this connection, preparing it
-    first, in the same round trip, the first time: PostgreSQL plans a statement of this size in
-    longer than it runs it, and a prepared one is planned once (after a few runs, a generic plan).
-    A failed first attempt's name is never used again (it may or may not have been prepared).
-    Django leaves psycopg's automatic preparation off (for connection poolers in transaction mode,
-    which this project does not use; such a pooler would need this changed)."""
-    raw = connection.connection
-    state = _prepared.get(raw)
-    if state is None:
-        state = _prepared[raw] = _Prepared()
-    call = ", ".join(["%s"] * len(params))
-    name = state.names.get(sql)
-    if name is not None:
-        cursor.execute(f"EXECUTE {name}({call})", params)
-    else:
-        name = f"apc_register_submit_{next(state.attempts)}"
-        cursor.execute(f"PREPARE {name} AS {sql}; EXECUTE {name}({call})", params)
-        cursor.nextset()
-        state.names[sql] = name
-    return cursor.fetchall()
+    return numbered(sql, 11)
 
 
 def _submit_locked(register_id: int, marks: list[MarkInput], *, key: uuid.UUID, by, organisation,
