@@ -6,7 +6,8 @@ Fixtures
   page           a page in a fresh 1280px-wide context (fresh cookies) for each test
   mobile_page    a page in a fresh 375px-wide phone context
   axe_check      axe_check(page) → the serious/critical axe-core violations on the page now
-  screenshot     screenshot(page, "name") → test-artifacts/screenshots/name.png (full page)
+  screenshot     screenshot(page, "name") → $APC_SCREENSHOTS/name.png (full page), only when APC_SCREENSHOTS
+                 names a folder (off by default: a full-page screenshot costs ~0.5 s and CI looks at none)
   browser_world  tests.conftest.build_world() in a transactional database the live server can see
 
 Any JavaScript error on a page fails the test that opened it.
@@ -31,7 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # files a test itself writes and reads back (the SLA PDF)
+# Screenshots for people to look at: `APC_SCREENSHOTS=test-artifacts/screenshots scripts/test tests/browser`.
+SCREENSHOTS_FOR_PEOPLE = os.environ.get("APC_SCREENSHOTS", "")
 SERIOUS = ("serious", "critical")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
@@ -125,9 +128,16 @@ def axe_check():
 
 @pytest.fixture
 def screenshot():
-    def _screenshot(page, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+    """screenshot(page, name) saves a full-page PNG in $APC_SCREENSHOTS, and does nothing when that is
+    unset: no test asserts on one. `failing=True` (a check has already failed on this page) saves it
+    in test-artifacts/screenshots/ whatever the setting, to show what went wrong."""
+
+    def _screenshot(page, name: str, *, failing: bool = False) -> Path | None:
+        if not (SCREENSHOTS_FOR_PEOPLE or failing):
+            return None
+        folder = Path(SCREENSHOTS_FOR_PEOPLE) if SCREENSHOTS_FOR_PEOPLE else SCREENSHOTS
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -1,6 +1,6 @@
 """Signing in, with and without an authenticator app, in Chromium; axe-core on every page visited.
 
-Screenshots go to test-artifacts/screenshots/.
+Screenshots go to $APC_SCREENSHOTS when set (tests/browser/conftest.py).
 """
 
 from __future__ import annotations
