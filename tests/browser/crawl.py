@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
-from bs4 import BeautifulSoup
 from django.urls import Resolver404, resolve
 
 MAX_PAGES = 200
@@ -59,6 +59,41 @@ def route_of(path: str) -> str | None:
     except Resolver404:
         return None
     return match.view_name
+
+
+class _TitleAndLinks(HTMLParser):
+    """The first <title>'s text and every <a href> in document order: all a crawl reads of a page.
+    The same tokenizer as BeautifulSoup's "html.parser" without building the tree (~5x faster,
+    and a crawl parses thousands of pages)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.title: str | None = None
+        self.hrefs: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            attributes = dict(attrs)  # a repeated attribute: the last wins, as in BeautifulSoup
+            if "href" in attributes:
+                self.hrefs.append(attributes["href"] or "")
+        elif tag == "title" and self.title is None:
+            self.title, self._in_title = "", True
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def title_and_links(html: str) -> tuple[str, list[str]]:
+    parser = _TitleAndLinks()
+    parser.feed(html)
+    parser.close()
+    return " ".join((parser.title or "").split()), parser.hrefs
 
 
 def _normalise(href: str, current: str) -> str | None:
@@ -114,10 +149,9 @@ def crawl_as(client, start: str, *, max_pages: int = MAX_PAGES, per_route: int =
             if remember_downloads and response.status_code == 200:
                 downloads.add(route)
             continue
-        soup = BeautifulSoup(response.content, "html.parser")  # parsed once: the title and the links
-        title = " ".join(soup.title.get_text().split()) if soup.title else ""
+        title, hrefs = title_and_links(response.content.decode(response.charset or "utf-8"))
         templates = tuple(t.name for t in getattr(response, "templates", []) or [] if t.name)
         pages[path] = Page(path, response.status_code, title, route, templates)
-        for anchor in soup.select("a[href]"):
-            enqueue(_normalise(anchor["href"], path))
+        for href in hrefs:
+            enqueue(_normalise(href, path))
     return pages
