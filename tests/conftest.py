@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
 
 from accounts.factories import TEST_PASSWORD, UserFactory
 from placements.factories import PupilFactory
@@ -108,6 +111,51 @@ def world(db) -> World:
 def shared_provider_world(db) -> World:
     """The World plus side "c": provider a serves school a and school c (same LA, not in trust a)."""
     return build_world(second_school=True)
+
+
+@contextmanager
+def _built_once(django_db_blocker, **options):
+    """build_world(**options) once for a module, in a transaction rolled back after the module's last
+    test (as tests/browser/test_govuk_patterns.py does for the demo)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(**options)
+        transaction.set_rollback(True)
+
+
+def _copy_for_one_test(built: World, request) -> World:
+    assert "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames, \
+        "a World built once per module is for tests in a transaction: use `world` or `shared_provider_world`"
+    return copy.deepcopy(built)
+
+
+@pytest.fixture(scope="module")
+def _world_built_once(django_db_setup, django_db_blocker):
+    with _built_once(django_db_blocker) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def _shared_provider_world_built_once(django_db_setup, django_db_blocker):
+    with _built_once(django_db_blocker, second_school=True) as built:
+        yield built
+
+
+# The World built once per module instead of once per test (~1 s each; the form checks and the
+# isolation suite alone have ~700 tests). Each test runs in a savepoint inside the module's
+# transaction, so what it writes is gone before the next test, and gets its own deep copy of the
+# World's objects, so nothing it changes on them in memory reaches the next test either: what
+# Django's TestCase.setUpTestData does. Not for transactional tests (their flush would empty the
+# module's transaction): those keep `world` / `shared_provider_world`.
+@pytest.fixture
+def module_world(_world_built_once, db, request) -> World:
+    """`world`, built once per module (see above)."""
+    return _copy_for_one_test(_world_built_once, request)
+
+
+@pytest.fixture
+def module_shared_provider_world(_shared_provider_world_built_once, db, request) -> World:
+    """`shared_provider_world`, built once per module (see above)."""
+    return _copy_for_one_test(_shared_provider_world_built_once, request)
 
 
 @pytest.fixture

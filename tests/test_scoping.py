@@ -13,6 +13,13 @@ SCOPED_MODELS = sorted(
 )
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def test_there_are_scoped_models():
     labels = {m._meta.label for m in SCOPED_MODELS}
     assert {"placements.Pupil", "tenancy.Membership", "tenancy.AuditEvent", "accounts.Invitation"} <= labels

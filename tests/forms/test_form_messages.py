@@ -127,7 +127,8 @@ def _day_input_id(html: str, form, name: str) -> str:
 
 
 @pytest.fixture
-def school_scope(world):
+def school_scope(module_world):
+    world = module_world
     with scope(organisation=world.org(K.SCHOOL)):
         yield world
 

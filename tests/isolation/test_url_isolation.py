@@ -12,7 +12,8 @@ For each URL under /o/<org>/ (objects built for side a of the World, tests/conft
 POSTs prove their effect: the spec's `state` must change when a capable role posts and stay the
 same on every refusal (a redirect alone proves nothing: error paths redirect too).
 
-One test per URL builds the World once and reports every failing check of that URL together.
+One test per URL reports every failing check of that URL together. The World is built once for the
+module (tests/conftest.py `module_shared_provider_world`); each test's writes are rolled back.
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ class Probe:
 
 
 @pytest.mark.parametrize("name", sorted(TENANT_URLS))
-def test_url_isolation(name, shared_provider_world, client):
-    world = shared_provider_world
+def test_url_isolation(name, module_shared_provider_world, client):
+    world = module_shared_provider_world
     probe = Probe(name, world, client)
     spec = probe.spec
     post = spec.method == "post"

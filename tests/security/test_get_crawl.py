@@ -39,6 +39,13 @@ def _counts() -> dict[str, int]:
 GET_URLS = sorted(n for n, s in TENANT_URLS.items() if s.method == "get")
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 @pytest.mark.parametrize("name", GET_URLS)
 def test_get_creates_nothing(name, world, client):
     spec = TENANT_URLS[name]
