@@ -19,6 +19,14 @@ from tenancy.scoping import scopes_disabled
 
 from .conftest import END, NOW, START, make_books
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 D = Decimal
 SENTINEL_FIRST, SENTINEL_LAST = "Thessaly", "Wrenfield"
 

@@ -26,6 +26,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .conftest import NOW
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 ALLOWED = sorted((name, source) for name, move in TRANSITIONS.items() for source in move.sources)
 FORBIDDEN = sorted((name, state) for name in TRANSITIONS for state in State.values if state not in TRANSITIONS[name].sources)
 END_DATA = {"ended_on": NOW.date(), "end_reason": "completed", "destination": "further_education",
