@@ -21,6 +21,14 @@ from tenancy.roles import ROLE_KINDS, OrganisationKind
 from tenancy.scoping import scopes_disabled
 from tests.conftest import WORLD_NOW
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 K = OrganisationKind
 
 # Session, user, memberships, each panel's figures and attention items (apcommission/dashboards.py:

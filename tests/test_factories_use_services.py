@@ -29,6 +29,14 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_DIRS = {".venv", "node_modules", ".git", "static", "var", "media"}
 WRITE_METHODS = {"create", "update", "bulk_create", "get_or_create", "update_or_create", "bulk_update"}

@@ -22,6 +22,14 @@ from tenancy.roles import ROLE_KINDS, Role, role_has
 from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scopes_disabled
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)  # Wednesday; GMT, so 10:00 in London
 D = dt.date
 

@@ -28,6 +28,15 @@ from .conftest import D
 from .test_pages import NOW, soup
 
 frozen, placed = test_pages.frozen, test_pages.placed  # the visits' fixtures: a fixed clock, a placement in AP
+
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 COMMENTS = "SENTINEL-REVIEW-COMMENTS settled and punctual"
 PROGRESS = "SENTINEL-TARGET-PROGRESS 96 percent"
 NEXT = D(2026, 12, 10)

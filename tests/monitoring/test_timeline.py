@@ -28,6 +28,14 @@ from tenancy.scoping import scope
 
 from .conftest import D, calendars, place, set_owner
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 NOW = clock.london(D(2026, 12, 3), dt.time(14, 0))
 SCHOOL_ACTION = "SENTINEL-SCHOOL-ACTION phone home"
 PROVIDER_ACTION = "SENTINEL-PROVIDER-ACTION share timetable"

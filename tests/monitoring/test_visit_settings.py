@@ -22,6 +22,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .conftest import D, calendars, place, set_owner
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 NOW = clock.london(D(2026, 11, 25), dt.time(5, 30))
 
 

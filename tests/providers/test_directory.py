@@ -21,6 +21,13 @@ from tenancy.scoping import scope, scopes_disabled
 from .conftest import NOW, manager, profile
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def names(world, side="a", kind=K.SCHOOL, **filters):
     with scope(organisation=world.org(kind, side)):
         return [row.provider.name for row in directory_listings(DirectoryFilters(**filters))]

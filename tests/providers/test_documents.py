@@ -19,6 +19,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .conftest import NOW, manager, upload
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200

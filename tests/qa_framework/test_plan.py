@@ -25,6 +25,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .helpers import NOW, action, visit
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 pytestmark = pytest.mark.django_db
 D = dt.date
 DUE = D(2026, 12, 4)  # a Friday

@@ -20,6 +20,14 @@ from tenancy.scoping import scope, scopes_disabled
 from .conftest import NOW
 from .helpers import own_framework, shipped
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 SENTINEL = "Sentinel-termly-QA-4K"
 
 

@@ -18,6 +18,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .qasign_helpers import NOW, completed_visit, sign, sign_both
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 OWNER, PROVIDER = signing.Party.OWNER, signing.Party.PROVIDER
 
 

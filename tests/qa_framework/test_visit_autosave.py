@@ -24,6 +24,14 @@ from .conftest import NOW
 from .qasign_helpers import completed_visit, sign_both
 from .test_visit_pages import standards, url
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 EVIDENCE = "Sentinel-autosaved-evidence-Z3"
 
 

@@ -20,6 +20,13 @@ from tenancy.scoping import scope, scopes_disabled
 from .conftest import DBS_NUMBER, NOW, STAFF_NAME, provider_pack, registers
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def schedule(la, provider, framework, officer, **kw):
     with scope(organisation=la):
         return visits.qa_visit_schedule(owner=la, provider=provider, framework=framework,
