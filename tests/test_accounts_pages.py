@@ -24,6 +24,14 @@ from tenancy.roles import OrganisationKind, Role
 
 from .browser.helpers import fresh_totp_code
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 SERVICE = "Commission alternative provision"
 SIGNUP_WORDS = re.compile(r"sign[\s-]?up|register", re.I)
 

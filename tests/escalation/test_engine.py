@@ -20,6 +20,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .conftest import DUE, LADDER, SESSION_END, anchors
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 MIN = dt.timedelta(minutes=1)
 LEVEL_1 = {"attendance_officer.school.a", "provider_staff.provider.a"}
 LEVEL_2 = {"dsl.school.a", "ap_lead.school.a"}

@@ -20,6 +20,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .test_area_support import HALF_TERM_START, NOW, TODAY, add_children, sessions, window
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 READER = area.reader_of(Membership(role=Role.AP_OFFICER))
 
 

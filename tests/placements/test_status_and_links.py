@@ -18,6 +18,13 @@ from tenancy.roles import OrganisationKind as K
 from .conftest import NOW
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def text(response) -> str:
     return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
 

@@ -7,6 +7,13 @@ from stdnum.gb import upn as stdnum_upn
 from placements.upn import normalise_upn, upn_is_valid, validate_upn
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def with_check(body: str) -> str:
     return stdnum_upn.calc_check_digit(body) + body
 

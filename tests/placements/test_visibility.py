@@ -23,6 +23,14 @@ from tenancy.scoping import ScopeError, scope, scopes_disabled
 
 from .conftest import NOW
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 SPECIAL = {
     "sen_details": "SECRET-SEN", "medication": "SECRET-MEDS", "medical_needs": "SECRET-MEDICAL",
     "mental_health_concerns": "SECRET-MH", "disability_details": "SECRET-DISABILITY",

@@ -25,6 +25,13 @@ from .conftest import NOW, TODAY
 
 
 @pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
+@pytest.fixture
 def draft(world):
     """A submitted-ready draft whose pupil has a parent on record."""
     pupil = world.pupils["a"]

@@ -21,6 +21,13 @@ from tenancy.scoping import scope
 from .conftest import add_staff, manager, profile, upload
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def url(name, **kw):
     return reverse(f"providers:{name}", kwargs={"org": "provider-a", **kw})
 

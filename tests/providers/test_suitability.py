@@ -29,6 +29,13 @@ from tenancy.scoping import scope, scopes_disabled
 from .conftest import NOW, TODAY, manager, profile
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def all_met(*, justified=True):
     """Every check met with evidence; where the (empty) pack lacks the document, justified."""
     return {item: ("met", f"Seen on visit: {item}",

@@ -24,6 +24,14 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import scope
 from tenancy.visibility import DataGroup, can_read
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 RATE, TOTAL, NOTE = "987.43", "876.21", "SENTINEL-COST-NOTE"  # under £1,000: shown as written (no thousands comma)
 SENTINELS = (RATE, TOTAL, NOTE)

@@ -30,6 +30,14 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scopes_disabled
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 ROOT = Path(django_settings.BASE_DIR).resolve()
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
