@@ -9,6 +9,13 @@ from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def _view_pupil(world, login, side="a"):
     client = login(world.user(K.SCHOOL, Role.AP_LEAD, side))
     pupil = world.pupils[side]

@@ -11,6 +11,14 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 NOW = dt.datetime(2026, 11, 25, 9, 31, tzinfo=dt.UTC)
 
 

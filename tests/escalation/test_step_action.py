@@ -22,6 +22,14 @@ from tenancy.scoping import scope, scopes_disabled
 from .conftest import DUE, SESSION_END
 from .test_engine import row, sweep
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 NAME = "test_step_action"
 MIN = dt.timedelta(minutes=1)
 RETRY = dt.timedelta(minutes=5)

@@ -21,6 +21,13 @@ from tenancy.scoping import scope, scopes_disabled
 from .conftest import NOW
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def text(response):
     return BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
 

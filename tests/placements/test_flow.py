@@ -26,6 +26,14 @@ from tenancy.scoping import scopes_disabled
 
 from .conftest import NOW
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 S = "/o/school-a"
 P = "/o/provider-a"
 

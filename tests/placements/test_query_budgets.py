@@ -16,6 +16,14 @@ from tests.test_dashboard_queries import (
 
 from .conftest import NOW
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 STATES = [State.DRAFT, State.REFERRED, State.ACCEPTED, State.AGREED, State.ACTIVE, State.SUSPENDED, State.ENDED]
 
 

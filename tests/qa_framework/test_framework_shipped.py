@@ -13,6 +13,14 @@ import pytest
 from qa_framework.models import Framework, FrameworkPurpose, FrameworkVersion, Standard, Theme
 from tenancy.scoping import scopes_disabled
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 pytestmark = pytest.mark.django_db
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "seed001_s18.json").read_text())

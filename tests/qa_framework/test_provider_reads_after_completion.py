@@ -21,6 +21,14 @@ from tenancy.scoping import scope
 
 from .conftest import NOW
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 AREA = "Sentinel-plan-area-4K"
 COMMENT = "Sentinel-theme-comment-4K"
 

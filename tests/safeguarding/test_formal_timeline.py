@@ -31,6 +31,14 @@ from tenancy.scoping import scope, scopes_disabled
 
 from .conftest import NOW, record
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 SENTINEL = "Marrowbloom-disclosure-8810"
 
 

@@ -23,6 +23,14 @@ from tenancy.services import audit_owner_id
 
 from ..placements.conftest import NOW
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -16,6 +16,14 @@ from placements.models import Placement, Pupil, PupilSensitive, Referral, State
 from tenancy.roles import OrganisationKind as K
 from tenancy.scoping import ScopeError, scope
 
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 HIDDEN = (Referral.DoesNotExist, PupilSensitive.DoesNotExist, ScopeError)
 

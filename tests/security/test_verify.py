@@ -17,6 +17,13 @@ from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 
 
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
+
+
 def _ip() -> str:
     """A fresh client address per test, so rate-limit counters never leak between tests."""
     n = uuid.uuid4().int
