@@ -145,7 +145,10 @@ def _shared_provider_world_built_once(django_db_setup, django_db_blocker):
 # transaction, so what it writes is gone before the next test, and gets its own deep copy of the
 # World's objects, so nothing it changes on them in memory reaches the next test either: what
 # Django's TestCase.setUpTestData does. Not for transactional tests (their flush would empty the
-# module's transaction): those keep `world` / `shared_provider_world`.
+# module's transaction): those keep `world` / `shared_provider_world`. A module takes it by
+# overriding `world` (`def world(module_world): return module_world`); every test in it then sees
+# that World, so none of them may build another one (`shared_provider_world`, `build_world()`):
+# the slugs would clash (a UniqueViolation at set-up).
 @pytest.fixture
 def module_world(_world_built_once, db, request) -> World:
     """`world`, built once per module (see above)."""
