@@ -7,6 +7,7 @@ import ast
 import datetime as dt
 import inspect
 
+import pytest
 from django.urls import reverse
 
 from apcommission import clock, dashboards
@@ -22,6 +23,13 @@ from tests.conftest import WORLD_NOW
 from tests.providers.conftest import add_staff, upload
 
 from .conftest import read_dashboard
+
+
+@pytest.fixture
+def world(module_world):
+    """The World, built once for this module (tests/conftest.py `module_world`): each test's writes are
+    rolled back and it gets its own copy of the objects."""
+    return module_world
 
 
 def _dashboard(client, world, kind, role):
