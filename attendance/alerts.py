@@ -109,10 +109,13 @@ def registers_changed(register_ids, *, now: dt.datetime) -> None:
         registers_created([registers[pk] for pk in live], now=now)  # rows already there are left alone
 
 
+SUBMITTED_NOTE = "Register submitted."  # the stopped ladder's note (also services._submit_at_once's)
+
+
 def register_submitted(register, *, by, now: dt.datetime) -> None:
     """The register was submitted: stop its ladder (inside the submitting transaction, in the
     submitter's scope)."""
-    escalation_resolve(ladder=MISSING_REGISTER, target=register, by=by, note="Register submitted.", now=now)
+    escalation_resolve(ladder=MISSING_REGISTER, target=register, by=by, note=SUBMITTED_NOTE, now=now)
 
 
 # --- Absent and late marks (contract) ----------------------------------------------------------

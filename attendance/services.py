@@ -181,7 +181,7 @@ def _submit_at_once(register_id: int, marks: list[MarkInput], *, key: uuid.UUID,
     register_scope, register_params = scoped_pk_sql(Register)
     session_scope, session_params = scoped_pk_sql(ExpectedSession)
     ladder_scope, ladder_params = scoped_pk_sql(Escalation)
-    params = [register_id, organisation.pk, now, by.pk, len(marks), key, given, SUBMITTED_NOTE, MISSING_REGISTER,
+    params = [register_id, organisation.pk, now, by.pk, len(marks), key, given, alerts.SUBMITTED_NOTE, MISSING_REGISTER,
               ContentType.objects.get_for_model(Register).pk, *register_params, *session_params, *ladder_params]
     with connection.cursor() as cursor:
         execute_prepared(cursor, "apc_register_submit", _at_once_sql(register_scope, session_scope, ladder_scope),
@@ -192,9 +192,6 @@ def _submit_at_once(register_id: int, marks: list[MarkInput], *, key: uuid.UUID,
     sessions = [_Marked(pk, school_id, organisation.pk, register_id, mark, epoch) for pk, school_id, mark, epoch in written]
     alerts.marks_recorded(sessions, by=by, now=now)
     return SubmitResult(register_id=register_id, marks_written=len(sessions), repeated=False)
-
-
-SUBMITTED_NOTE = "Register submitted."  # the ladder's note, as alerts.register_submitted writes it
 
 
 class _Marked(NamedTuple):
