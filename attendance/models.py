@@ -206,10 +206,15 @@ class ExpectedSession(ScopedModel):
     the placement so that lists and sweeps filter on indexed columns without joins.
     """
 
-    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="expected_sessions")
+    # Placement, school and provider need no index of their own: the unique (placement, date, part)
+    # and the (school, date) and (provider, date) indexes lead with them. Every index is written
+    # again for each mark a register submission writes (a mark is never a HOT update: `mark` is in
+    # the unmarked-sessions index's condition), so no index is kept twice.
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="expected_sessions",
+                                  db_index=False)
     pupil = models.ForeignKey("placements.Pupil", on_delete=models.PROTECT, related_name="expected_sessions")
-    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="sessions")
     date = models.DateField()
     part = models.CharField(max_length=3, help_text="am, pm or day (placements.SessionPart)")
@@ -247,7 +252,6 @@ class ExpectedSession(ScopedModel):
         indexes = [
             models.Index(fields=["school", "date"], name="session_school_date"),
             models.Index(fields=["provider", "date"], name="session_provider_date"),
-            models.Index(fields=["placement", "date"], name="session_placement_date"),
             models.Index(fields=["due_at"], name="session_due_unmarked", condition=Q(mark="")),
         ]
 
