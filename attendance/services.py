@@ -31,7 +31,7 @@ from apcommission import clock
 from apcommission.errors import Refusal
 from apcommission.prepared import execute_prepared, numbered
 from escalation.models import Escalation
-from tenancy.scoping import scoped_pk_sql
+from tenancy.scoping import scoped_row_sql
 
 from . import alerts
 from .ladders import MISSING_REGISTER
@@ -166,7 +166,7 @@ def _submit_at_once(register_id: int, marks: list[MarkInput], *, key: uuid.UUID,
     PostgreSQL statement: it locks the register, checks it is this provider's, not submitted, and
     that the marks are exactly its sessions, then claims the key and writes the marks and the
     register, each write only if every check before it held. Every row it reads or writes is
-    restricted to the caller's scope (tenancy.scoping.scoped_pk_sql): it sees what _submit_locked's
+    restricted to the caller's scope (tenancy.scoping.scoped_row_sql): it sees what _submit_locked's
     ORM queries see.
 
     None when it wrote nothing (a refusal, a repeated key, invalid marks, another database): the
@@ -177,21 +177,27 @@ def _submit_at_once(register_id: int, marks: list[MarkInput], *, key: uuid.UUID,
     ids = [m.session_id for m in marks]
     if len(set(ids)) != len(ids) or any(mark_problems(m) for m in marks):
         return None
-    given = json.dumps([[m.session_id, *_clean(m), (m.note or "").strip()] for m in marks])
-    register_scope, register_params = scoped_pk_sql(Register)
-    session_scope, session_params = scoped_pk_sql(ExpectedSession)
-    ladder_scope, ladder_params = scoped_pk_sql(Escalation)
-    params = [register_id, organisation.pk, now, by.pk, len(marks), key, given, alerts.SUBMITTED_NOTE, MISSING_REGISTER,
-              ContentType.objects.get_for_model(Register).pk, *register_params, *session_params, *ladder_params]
+    sql, params = _at_once_statement(register_id, marks, key=key, by=by, organisation=organisation, now=now)
     with connection.cursor() as cursor:
-        execute_prepared(cursor, "apc_register_submit", _at_once_sql(register_scope, session_scope, ladder_scope),
-                         params, generic_plan=True)
+        execute_prepared(cursor, "apc_register_submit", sql, params, generic_plan=True)
         written = cursor.fetchall()
     if not written:
         return None
     sessions = [_Marked(pk, school_id, organisation.pk, register_id, mark, epoch) for pk, school_id, mark, epoch in written]
     alerts.marks_recorded(sessions, by=by, now=now)
     return SubmitResult(register_id=register_id, marks_written=len(sessions), repeated=False)
+
+
+def _at_once_statement(register_id: int, marks: list[MarkInput], *, key: uuid.UUID, by, organisation,
+                       now: dt.datetime) -> tuple[str, list]:
+    """_submit_at_once's statement (numbered parameters) and its parameters."""
+    given = json.dumps([[m.session_id, *_clean(m), (m.note or "").strip()] for m in marks])
+    register_scope, register_params = scoped_row_sql(Register, "r")
+    session_scope, session_params = scoped_row_sql(ExpectedSession, "s")
+    ladder_scope, ladder_params = scoped_row_sql(Escalation, "e")
+    params = [register_id, organisation.pk, now, by.pk, len(marks), key, given, alerts.SUBMITTED_NOTE, MISSING_REGISTER,
+              ContentType.objects.get_for_model(Register).pk, *register_params, *session_params, *ladder_params]
+    return _at_once_sql(register_scope, session_scope, ladder_scope), params
 
 
 class _Marked(NamedTuple):
@@ -211,7 +217,7 @@ class _Marked(NamedTuple):
 
 @functools.lru_cache(maxsize=64)
 def _at_once_sql(register_scope: str, session_scope: str, ladder_scope: str) -> str:
-    """_submit_at_once's statement, around the scope's SQL for registers, sessions and escalations,
+    """_submit_at_once's statement, around the scope's conditions for registers, sessions and escalations,
     with numbered parameters (for PREPARE): $1 register, $2 organisation, $3 now, $4 by, $5 how
     many marks, $6 key, $7 the marks as one JSON array of [session, mark, minutes, reason, note],
     $8 the ladder's note, $9 the ladder, $10 the register's content type; then the scopes' own.
@@ -236,11 +242,11 @@ def _at_once_sql(register_scope: str, session_scope: str, ladder_scope: str) -> 
     sql = f"""
 WITH reg AS (
     SELECT r.{c(R, "id")} AS id, r.{c(R, "provider")} AS provider_id, r.{c(R, "submitted_at")} AS submitted_at
-    FROM {table(R)} r WHERE r.{c(R, "id")} = $1::bigint AND r.{c(R, "id")} IN ({register_scope})
+    FROM {table(R)} r WHERE r.{c(R, "id")} = $1::bigint AND {register_scope}
     FOR UPDATE OF r
 ), ses AS (
     SELECT s.{c(S, "id")} AS id FROM {table(S)} s
-    WHERE s.{c(S, "register")} = $1::bigint AND s.{c(S, "id")} IN ({session_scope})
+    WHERE s.{c(S, "register")} = $1::bigint AND {session_scope}
 ), given AS (
     SELECT (e->>0)::bigint AS id, e->>1 AS mark, (e->>2)::smallint AS minutes_late, e->>3 AS absence_reason,
            e->>4 AS note
@@ -267,7 +273,7 @@ WITH reg AS (
     UPDATE {table(E)} e SET {c(E, "resolved_at")} = $3::timestamptz, {c(E, "resolved_by")} = $4::bigint,
         {c(E, "resolved_note")} = $8::text, {c(E, "next_step_at")} = NULL
     WHERE e.{c(E, "target_type")} = $10::integer AND e.{c(E, "target_id")} = $1::bigint AND e.{c(E, "ladder")} = $9::text
-      AND e.{c(E, "resolved_at")} IS NULL AND e.{c(E, "id")} IN ({ladder_scope}) AND EXISTS (SELECT FROM claim)
+      AND e.{c(E, "resolved_at")} IS NULL AND {ladder_scope} AND EXISTS (SELECT FROM claim)
 )
 SELECT * FROM marked"""  # noqa: S608 (names from the models; values are parameters)
     return numbered(sql, 11)

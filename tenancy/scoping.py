@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 
 if TYPE_CHECKING:
@@ -148,6 +148,20 @@ def scoped_pk_sql(model: type[ScopedModel], *, using: str = DEFAULT_DB_ALIAS) ->
         return _cached_pk_sql(model, using, rule)
     except TypeError:  # unhashable rule
         return _compile_pk_sql(model, using)
+
+
+def scoped_row_sql(model: type[ScopedModel], alias: str, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+    """A condition, and its parameters, that holds for the row `alias` of `model`'s table in a
+    hand-written statement when the active scope lets its reader see it: scoped_pk_sql's ids,
+    checked row by row through the primary key.
+
+    `alias.id IN (<scoped_pk_sql>)` means the same, but PostgreSQL may turn it into a join that
+    reads every row in scope first (a prepared statement's generic plan, which cannot estimate
+    the scope's size, did so for a register's sessions: every session of the provider for ten
+    rows). `OFFSET 0` keeps the check a subquery run for each row, one primary-key lookup."""
+    sql, params = scoped_pk_sql(model, using=using)
+    pk = connections[using].ops.quote_name(model._meta.pk.column)
+    return f"EXISTS (SELECT FROM ({sql}) AS in_scope (pk) WHERE in_scope.pk = {alias}.{pk} OFFSET 0)", params
 
 
 @functools.lru_cache(maxsize=512)

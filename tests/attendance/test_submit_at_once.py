@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from apcommission import clock
 from apcommission.errors import Refusal
@@ -131,3 +131,34 @@ def test_marks_that_are_not_exactly_the_registers_sessions_write_nothing(placed)
     with scopes_disabled():
         assert not RegisterSubmission.objects.exists()
 
+
+
+def _rows_read(plan: dict, table: str) -> int:
+    """The rows the plan's scans of `table` returned, over all their loops (EXPLAIN ANALYZE)."""
+    own = plan["Actual Rows"] * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
+    return own + sum(_rows_read(child, table) for child in plan.get("Plans", []))
+
+
+def test_the_statement_reads_the_registers_sessions_not_all_the_providers(placed):
+    """As a prepared statement with its generic plan (how it runs), it finds a register's sessions
+    by the register and checks each is in scope by its id: a provider with a year of sessions costs
+    it no more than one with a day's. (A scope written as `id IN (…)` was planned as a join over
+    every session of the provider.)"""
+    register = new_register(placed)
+    for day in range(1, 21):  # the provider's other sessions
+        new_register(placed, starts_at=START + dt.timedelta(days=day))
+    sessions = _sessions(register)
+    staff = placed.member(K.PROVIDER, Role.PROVIDER_STAFF)
+    with scope(organisation=staff.organisation, membership=staff), transaction.atomic():
+        sql, params = services._at_once_statement(register.pk, _marks(sessions), key=uuid.uuid4(), by=staff.user,
+                                                  organisation=staff.organisation, now=DUE - MIN)
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE apc_test_submit AS {sql}")
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE apc_test_submit({', '.join(['%s'] * len(params))})",
+                           params)
+            plan = cursor.fetchone()[0][0]["Plan"]
+            cursor.execute("DEALLOCATE apc_test_submit")
+        transaction.set_rollback(True)
+    read = _rows_read(plan, ExpectedSession._meta.db_table)
+    assert 0 < read <= 4 * len(sessions)  # the check, the scope of each, the update
