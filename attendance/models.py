@@ -163,15 +163,17 @@ class Register(ScopedModel):
     """The sessions of one provider that start at the same instant: what provider staff take in one
     go. `due_at` is the earliest due time of its sessions (start + the SLA's register minutes)."""
 
+    # Submitting changes no indexed column (a HOT update, as for ExpectedSession): the provider's
+    # own index would repeat the unique (provider, starts_at) one, and `submitted_by` has none.
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="registers",
-                                 limit_choices_to={"kind": OrganisationKind.PROVIDER})
+                                 limit_choices_to={"kind": OrganisationKind.PROVIDER}, db_index=False)
     date = models.DateField(help_text="The day in England")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     due_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+                                     related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -206,10 +208,17 @@ class ExpectedSession(ScopedModel):
     the placement so that lists and sweeps filter on indexed columns without joins.
     """
 
-    # Placement, school and provider need no index of their own: the unique (placement, date, part)
-    # and the (school, date) and (provider, date) indexes lead with them. Every index is written
-    # again for each mark a register submission writes (a mark is never a HOT update: `mark` is in
-    # the unmarked-sessions index's condition), so no index is kept twice.
+    # Marking a session changes no indexed column, so PostgreSQL writes the mark as a HOT update
+    # (the new row version on the same page, no index touched; the table keeps free room on each
+    # page for it: migration 0005's fillfactor). That is why placement, school and provider have no
+    # index of their own (the unique (placement, date, part) and the (school, date) and
+    # (provider, date) indexes lead with them), `marked_by` has none (deleting a user, which the
+    # product never does outside the admin, scans the table to clear it) and no index names `mark`.
+    # The "who" columns a submission writes (`marked_by` here, the register's and the submission's
+    # `submitted_by`) are not checked by the database (Django still applies on_delete): a check
+    # share-locks the person's row for each marked row, and concurrent submissions by one person
+    # (a provider system's token) made PostgreSQL rebuild a multixact on that row for every lock:
+    # python -m bench register, 283-305 against 333-336 req/s without the checks.
     placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="expected_sessions",
                                   db_index=False)
     pupil = models.ForeignKey("placements.Pupil", on_delete=models.PROTECT, related_name="expected_sessions")
@@ -229,7 +238,7 @@ class ExpectedSession(ScopedModel):
     note = models.CharField(max_length=300, blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+                                  related_name="+", db_index=False, db_constraint=False)
     # The school's own absence code, when it has decided one (N until then: attendance.rules)
     school_code = models.CharField(max_length=2, blank=True)
 
@@ -252,7 +261,6 @@ class ExpectedSession(ScopedModel):
         indexes = [
             models.Index(fields=["school", "date"], name="session_school_date"),
             models.Index(fields=["provider", "date"], name="session_provider_date"),
-            models.Index(fields=["due_at"], name="session_due_unmarked", condition=Q(mark="")),
         ]
 
     def __str__(self) -> str:
@@ -296,7 +304,8 @@ class RegisterSubmission(ScopedModel):
     key = models.UUIDField(unique=True)
     register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="submissions")
     submitted_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                     db_index=False, db_constraint=False)
     marks = models.PositiveSmallIntegerField(default=0, help_text="How many marks this submission wrote")
 
     class Meta:

@@ -19,7 +19,8 @@ from tenancy.scoping import ScopedModel
 
 class Escalation(ScopedModel):
     ladder = models.CharField(max_length=60)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (target_type, target_id, ladder) leads with it.
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
     target_id = models.PositiveBigIntegerField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="escalations",
                                      help_text="Who owns the late thing (e.g. the school)")
