@@ -167,6 +167,15 @@ def _bare_jobs(count: int) -> list:
             for _ in range(count)]
 
 
+def _wal_position() -> int:
+    """PostgreSQL's write-ahead log position in bytes: what a load wrote is the difference."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
 def _log_hot_updates() -> None:
     """How many of the sessions' and registers' updates PostgreSQL wrote as HOT updates (no index
     touched, attendance migration 0005). Here each heap page holds the sessions of a few
@@ -200,10 +209,14 @@ def run() -> Iterator[Figure]:
         # Alternate the two loads, so that what the machine does meanwhile (other work, a checkpoint,
         # autovacuum) falls on both alike.
         for round_ in range(ROUNDS):
+            wal = _wal_position()
             bare = _load(port, _bare_jobs(BARE_REQUESTS // ROUNDS))[0]
+            bare_wal, wal = _wal_position() - wal, _wal_position()
             submit, round_timings = _load(port, _submit_jobs(token, measured[round_::ROUNDS]))
-            log(f"register: round {round_ + 1}: {len(round_timings) / submit:.0f} submissions/s, "
-                f"{BARE_REQUESTS // ROUNDS / bare:.0f} bare inserts/s")
+            submit_wal = _wal_position() - wal
+            log(f"register: round {round_ + 1}: {len(round_timings) / submit:.0f} submissions/s "
+                f"({submit_wal / len(round_timings):.0f} bytes of WAL each), {BARE_REQUESTS // ROUNDS / bare:.0f} "
+                f"bare inserts/s ({bare_wal / (BARE_REQUESTS // ROUNDS):.0f} bytes each)")
             bare_wall, submit_wall, timings = bare_wall + bare, submit_wall + submit, timings + round_timings
     _log_hot_updates()
     submit_rps = len(measured) / submit_wall
