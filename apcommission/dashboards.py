@@ -161,6 +161,19 @@ def figure(viewer: Viewer, label: str, value: int, viewname: str, *, query: dict
     return [Figure(label, value, url, hint)] if url else []
 
 
+def todo(viewer: Viewer, text: str, viewname: str, *, hint: str = "", overdue: bool = False, fragment: str = "",
+         **kwargs) -> list[Attention]:
+    """[Attention] linking to `viewname` (+ `fragment`) when the member can open it, else [] (never a
+    thing to do whose link ends in a 403), as `figure` offers a figure."""
+    url = viewer.link(viewname, **kwargs)
+    return [Attention(text, url + fragment, hint=hint, overdue=overdue)] if url else []
+
+
+def attention_panel(title: str, attention: list[Attention]) -> PanelResult | None:
+    """A panel of things to do; none at all when there is nothing to do."""
+    return PanelResult(title=title, attention=attention) if attention else None
+
+
 def dashboard_context(membership) -> dict:
     viewer = Viewer(membership=membership, today=clock.today())
     panels = []

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from django.db.models import Count, Window
 
-from apcommission.dashboards import Panel, PanelResult, Viewer, figure, register
+from apcommission.dashboards import (
+    Panel,
+    PanelResult,
+    Viewer,
+    attention_panel,
+    figure,
+    register,
+    todo,
+)
 from placements import selectors as placement_selectors
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
 from . import selectors
-from .panels import attention_panel, todo
 from .review_dashboard import review_attention
 from .views import OVERDUE_LABEL
 

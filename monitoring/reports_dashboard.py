@@ -4,13 +4,12 @@ updates it owes. One query per list (the first few rows and their total), whatev
 
 from __future__ import annotations
 
-from apcommission.dashboards import Panel, PanelResult, Viewer, register
+from apcommission.dashboards import Panel, PanelResult, Viewer, attention_panel, register, todo
 from placements import selectors as placement_selectors
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
 from . import reports_selectors
-from .panels import attention_panel, todo
 
 ATTENTION_ITEMS = 5
 

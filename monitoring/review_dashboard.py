@@ -4,11 +4,10 @@ the first few)."""
 
 from __future__ import annotations
 
-from apcommission.dashboards import Attention, Viewer
+from apcommission.dashboards import Attention, Viewer, todo
 from placements import selectors as placement_selectors
 
 from . import review_selectors
-from .panels import todo
 
 ATTENTION_ITEMS = 5
 
