@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from apcommission import clock
 from attendance.models import Term, TermDates
+from escalation.services import escalation_sweep
 from monitoring import services
-from placements.factories import placement_in_state
+from notifications.models import Notification
+from placements.factories import PupilFactory, placement_in_state
+from placements.models import Placement
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
@@ -67,6 +71,46 @@ def placed(world):
     world.placements["a"] = place(world)
     set_owner(world, world.placements["a"])
     return world
+
+
+# --- What the visit and termly-report ladders' tests share ----------------------------------------
+
+MIN = dt.timedelta(minutes=1)
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+
+
+def sweep(at):
+    with clock.frozen(at):
+        return escalation_sweep(now=clock.now())
+
+
+def people_told(topic) -> Counter:
+    """How many notifications of `topic` each person has had, by the local part of their email."""
+    with scopes_disabled():
+        return Counter(e.split("@")[0] for e in Notification.objects.filter(topic=topic)
+                       .values_list("user__email", flat=True))
+
+
+def climb(at, topic, *, again=MIN) -> tuple[Counter, Counter]:
+    """Who had been told a minute before `at`, and who has after a sweep at `at` and another `again`
+    later (a re-run that must tell nobody twice)."""
+    sweep(at - MIN)
+    before = people_told(topic)
+    sweep(at)
+    sweep(at + again)
+    return before, people_told(topic)
+
+
+def leave_ap(placement, on):
+    with scopes_disabled():
+        Placement.objects.filter(pk=placement.pk).update(state="ended", ended_on=on, end_reason="completed")
+
+
+def held_placements(world, count):
+    """`count` placements at school a, for the tests of two jobs at once."""
+    calendars(world)
+    for n in range(count):
+        place(world, pupil=PupilFactory(school=world.org(K.SCHOOL), first_name=f"Held{n}"))
 
 
 BACKSTOP = 60  # seconds; reached only when the code under test is broken

@@ -17,27 +17,37 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from apcommission import clock
 from apcommission.errors import Refusal
 from attendance.models import DayKind, NonTeachingDay
 from escalation.models import Escalation
-from escalation.services import escalation_sweep
 from monitoring import reports_rules, reports_services
 from monitoring.models import BehaviourUpdate, ReportState, TermlyReport
 from monitoring.timeline import placement_timeline
 from notifications.models import Notification
 from notifications.services import notifications_deliver
-from placements.factories import PupilFactory
 from placements.models import Placement
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
-from .conftest import OPENING, D, calendars, place, twice_at_once
+from .conftest import (
+    MIN,
+    OPENING,
+    D,
+    calendars,
+    climb,
+    held_placements,
+    leave_ap,
+    people_told,
+    place,
+    postgresql_only,
+    sweep,
+    twice_at_once,
+)
 
-MIN = dt.timedelta(minutes=1)
+LADDER = "termly_report_due"
 REMINDER = clock.london(D(2026, 12, 9), dt.time(7, 0))  # 5 school days before Wednesday 16 December
 OVERDUE = clock.london(D(2026, 12, 17), dt.time(7, 0))  # the day after the due date
 ESCALATE = clock.london(D(2027, 1, 11), dt.time(7, 0))  # the 5th school day of the spring term
@@ -46,15 +56,8 @@ COMPLETE = {"attendance_percent": Decimal("100"), "punctuality": "On time", "att
             "engagement": "Good", "behaviour": "Calm", "skills_covered": "Welding", "next_targets": "Level 2"}
 
 
-def sweep(at):
-    with clock.frozen(at):
-        return escalation_sweep(now=clock.now())
-
-
-def told(topic="termly_report_due") -> Counter:
-    with scopes_disabled():
-        return Counter(e.split("@")[0] for e in Notification.objects.filter(topic=topic)
-                       .values_list("user__email", flat=True))
+def told(topic=LADDER) -> Counter:
+    return people_told(topic)
 
 
 def report_of(placement) -> TermlyReport:
@@ -122,22 +125,15 @@ def test_a_placement_starting_in_the_last_days_of_term_owes_no_report(world):
 
 def test_each_level_goes_once_to_the_right_people(placed):
     reports_services.termly_reports_open(now=OPENING)
-    sweep(REMINDER - MIN)
-    assert told() == Counter()
-    sweep(REMINDER)
-    sweep(REMINDER + MIN)
-    assert told() == Counter({"provider_manager.provider.a": 1, "provider_staff.provider.a": 1})
-    sweep(OVERDUE - MIN)
-    sweep(OVERDUE)
-    sweep(OVERDUE + dt.timedelta(hours=2))
-    assert told() == Counter({"provider_manager.provider.a": 2, "provider_staff.provider.a": 2})
+    assert climb(REMINDER, LADDER) == (
+        Counter(), Counter({"provider_manager.provider.a": 1, "provider_staff.provider.a": 1}))
+    _, after = climb(OVERDUE, LADDER, again=dt.timedelta(hours=2))
+    assert after == Counter({"provider_manager.provider.a": 2, "provider_staff.provider.a": 2})
     reports_services.termly_reports_open(now=clock.london(D(2027, 1, 5), dt.time(5, 40)))  # the spring term's
-    sweep(ESCALATE - MIN)
-    assert told()["ap_lead.school.a"] == 0
-    sweep(ESCALATE)
-    sweep(ESCALATE + dt.timedelta(days=1))
-    assert told() == Counter({"provider_manager.provider.a": 3, "provider_staff.provider.a": 2,
-                              "ap_lead.school.a": 1})
+    before, after = climb(ESCALATE, LADDER, again=dt.timedelta(days=1))
+    assert before["ap_lead.school.a"] == 0
+    assert after == Counter({"provider_manager.provider.a": 3, "provider_staff.provider.a": 2,
+                             "ap_lead.school.a": 1})
 
 
 def test_the_emails_name_the_school_and_provider_never_the_pupil(placed):
@@ -167,23 +163,16 @@ def test_submitting_the_report_stops_the_ladder_and_tells_the_school(placed):
 
 def test_a_placement_that_left_ap_tells_nobody(placed):
     reports_services.termly_reports_open(now=OPENING)
-    with scopes_disabled():
-        Placement.objects.filter(pk=placed.placements["a"].pk).update(state="ended", ended_on=D(2026, 12, 1),
-                                                                      end_reason="completed")
+    leave_ap(placed.placements["a"], D(2026, 12, 1))
     sweep(OVERDUE)
     assert told() == Counter()
-
-
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
 
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_jobs_and_two_sweeps_at_once_tell_each_person_once(world, monkeypatch):
     monkeypatch.setattr("notifications.services._enqueue_delivery", lambda: None)
-    calendars(world)
-    for n in range(3):
-        place(world, pupil=PupilFactory(school=world.org(K.SCHOOL), first_name=f"Held{n}"))
+    held_placements(world, 3)
     errors = (twice_at_once(lambda: reports_services.termly_reports_open(now=OPENING))
               + twice_at_once(lambda: sweep(OVERDUE)))
     assert not errors
@@ -191,7 +180,7 @@ def test_two_jobs_and_two_sweeps_at_once_tell_each_person_once(world, monkeypatc
         assert TermlyReport.objects.count() == 3
         assert Escalation.objects.filter(ladder="termly_report_due").count() == 3
         # One notification per person per report per level: level 2 only (catch-up skips the reminder).
-        per_person = Counter(Notification.objects.filter(topic="termly_report_due").values_list("user__email",
+        per_person = Counter(Notification.objects.filter(topic=LADDER).values_list("user__email",
                                                                                                 flat=True))
     assert set(per_person.values()) == {3}
 

@@ -11,34 +11,40 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from apcommission import clock
 from escalation.models import Escalation
-from escalation.services import escalation_sweep
 from monitoring import services
 from monitoring.models import VisitWindow
 from notifications.models import Notification
 from notifications.services import notifications_deliver
-from placements.factories import PupilFactory
 from tenancy.roles import OrganisationKind as K
 from tenancy.roles import Role
 from tenancy.scoping import scope, scopes_disabled
 
-from .conftest import HEAD, OPENING, OVERDUE, REMINDER, WINDOW, D, calendars, place, twice_at_once
+from .conftest import (
+    HEAD,
+    OPENING,
+    OVERDUE,
+    REMINDER,
+    WINDOW,
+    D,
+    calendars,
+    climb,
+    held_placements,
+    leave_ap,
+    people_told,
+    place,
+    postgresql_only,
+    sweep,
+    twice_at_once,
+)
 
-MIN = dt.timedelta(minutes=1)
-
-
-def sweep(at):
-    with clock.frozen(at):
-        return escalation_sweep(now=clock.now())
+LADDER = "visit_overdue"
 
 
 def told() -> Counter:
-    with scopes_disabled():
-        return Counter(e.split("@")[0] for e in Notification.objects.filter(topic="visit_overdue")
-                       .values_list("user__email", flat=True))
+    return people_told(LADDER)
 
 
 def open_windows(at=OPENING):
@@ -63,25 +69,15 @@ def test_the_window_follows_the_school_override_and_each_level_goes_once(placed)
         assert (window.start, window.end, window.required) == (*WINDOW, 1)
         assert Escalation.objects.filter(ladder="visit_overdue").count() == 1
 
-    sweep(REMINDER - MIN)
-    assert told() == Counter()
-    sweep(REMINDER)
-    sweep(REMINDER + MIN)
-    assert told() == Counter({"pastoral.school.a": 1})
-
-    sweep(OVERDUE - MIN)
-    assert told() == Counter({"pastoral.school.a": 1})
-    sweep(OVERDUE)
-    sweep(OVERDUE + dt.timedelta(hours=1))
-    assert told() == Counter({"pastoral.school.a": 2, "ap_lead.school.a": 1})
+    assert climb(REMINDER, LADDER) == (Counter(), Counter({"pastoral.school.a": 1}))
+    assert climb(OVERDUE, LADDER, again=dt.timedelta(hours=1)) == (
+        Counter({"pastoral.school.a": 1}), Counter({"pastoral.school.a": 2, "ap_lead.school.a": 1}))
 
     # Across the holiday into the spring term: the new window opens, the old one climbs once more.
     open_windows(clock.london(D(2027, 1, 5), dt.time(5, 30)))
-    sweep(HEAD - MIN)
-    assert told()["headteacher.school.a"] == 0
-    sweep(HEAD)
-    sweep(HEAD + dt.timedelta(days=1))
-    assert told() == Counter({"pastoral.school.a": 2, "ap_lead.school.a": 1, "headteacher.school.a": 1})
+    before, after = climb(HEAD, LADDER, again=dt.timedelta(days=1))
+    assert before["headteacher.school.a"] == 0
+    assert after == Counter({"pastoral.school.a": 2, "ap_lead.school.a": 1, "headteacher.school.a": 1})
     with scopes_disabled():
         assert VisitWindow.objects.count() == 2
         assert VisitWindow.objects.filter(start=D(2027, 1, 5), end=D(2027, 2, 14)).exists()
@@ -152,32 +148,23 @@ def test_no_owner_named_means_the_ap_lead_is_reminded(world):
 
 
 def test_a_placement_that_left_ap_tells_nobody(placed):
-    from placements.models import Placement
-
     open_windows()
-    with scopes_disabled():
-        Placement.objects.filter(pk=placed.placements["a"].pk).update(state="ended", ended_on=D(2026, 11, 30),
-                                                                      end_reason="completed")
+    leave_ap(placed.placements["a"], D(2026, 11, 30))
     sweep(OVERDUE)
     assert told() == Counter()
-
-
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
 
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_and_two_jobs_at_once_tell_each_person_once(world, monkeypatch):
     monkeypatch.setattr("notifications.services._enqueue_delivery", lambda: None)
-    calendars(world)
-    for n in range(4):
-        place(world, pupil=PupilFactory(school=world.org(K.SCHOOL), first_name=f"Held{n}"))
+    held_placements(world, 4)
     errors = twice_at_once(lambda: open_windows()) + twice_at_once(lambda: sweep(OVERDUE))
     assert not errors
     with scopes_disabled():
         assert VisitWindow.objects.count() == 4
         assert Escalation.objects.filter(ladder="visit_overdue").count() == 4
-        per_key = Counter(Notification.objects.filter(topic="visit_overdue").values_list("user_id", "dedupe_key"))
+        per_key = Counter(Notification.objects.filter(topic=LADDER).values_list("user_id", "dedupe_key"))
     assert per_key and set(per_key.values()) == {1}
     # Four placements at level 2: the AP lead once per placement, never twice for one.
     assert told()["ap_lead.school.a"] == 4
