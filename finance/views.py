@@ -141,7 +141,8 @@ def invoice_decide_view(request, org, pk):
                                               organisation=request.organisation, now=clock.now())
             messages.success(request, f"Invoice {invoice.number}: {invoice.get_status_display().lower()}.")
             return redirect("finance:invoice_detail", org=org, pk=invoice.pk)
-    warning = (f"{invoice.flagged_lines} line{'s' if invoice.flagged_lines != 1 else ''} of this invoice charge "
+    several = invoice.flagged_lines != 1
+    warning = (f"{invoice.flagged_lines} line{'s' if several else ''} of this invoice charge{'' if several else 's'} "
                "more than the sessions support." if invoice.flagged_lines else "")
     return render_form_page(request, form, title=f"Decide on invoice {invoice.number} from {invoice.provider.name}",
                             status=400 if form.errors else 200, back_url=_detail_url(org, invoice),

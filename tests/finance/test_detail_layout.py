@@ -1,8 +1,10 @@
 """The invoice page as the provider and the school read it: the note saying what "Supported" means
 comes before the table that uses the word, and an invoice without lines says so across the whole
-table, the provider's "Change" column included."""
+table, the provider's "Change" column included; the decision page's warning agrees with its number."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from bs4 import BeautifulSoup
 from django.urls import reverse
@@ -42,3 +44,13 @@ def test_an_invoice_without_lines_says_so_across_every_column(books, login):
     cell, = table.select("tbody td")
     assert columns == 9, "the provider's draft has a Change column"
     assert cell.get_text(strip=True) == "No lines: the SLA names no placements." and int(cell["colspan"]) == columns
+
+
+def test_the_decision_page_warns_in_good_english_about_one_flagged_line(books, login):
+    invoice = invoice_raised(sla=books.sla, provider_member=books.provider_manager, start=START, end=END, now=NOW,
+                             submit=True, quantities={1: Decimal("6")})
+    with clock.frozen(NOW):
+        response = login(books.finance.user).get(reverse("finance:invoice_decide", kwargs={
+            "org": books.world.org(K.SCHOOL).slug, "pk": invoice.pk}))
+    text = " ".join(BeautifulSoup(response.content.decode(), "html.parser").get_text(" ").split())
+    assert "1 line of this invoice charges more than the sessions support." in text
