@@ -330,10 +330,8 @@ def directory(request, org):
     page = Paginator(selectors.directory_listings(filters), 25).get_page(request.GET.get("page"))
     school = request.organisation if request.organisation.kind == K.SCHOOL else None
     rows = selectors.directory_page_details(page.object_list, on=_today(), school=school)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "providers/directory.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "is_school": school is not None,
+        "form": form, "page": page, "rows": rows, "is_school": school is not None,
         "can_manage": request.membership.can(Capability.MANAGE_DIRECTORY),
     })
 

@@ -3,7 +3,7 @@ for DSLs and people a concern was shared with, how many concerns they have not r
 
 from __future__ import annotations
 
-from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, register
+from apcommission.dashboards import Attention, Panel, PanelResult, Viewer, attention_panel, register
 from tenancy.roles import Capability as C
 from tenancy.roles import OrganisationKind as K
 
@@ -28,7 +28,7 @@ class EmergencyReviewPanel(Panel):
                            viewer.link("safeguarding:review_detail", pk=r.pk),
                            hint=f"Due by {r.due_on:%-d %B %Y}", overdue=r.due_on < viewer.today)
                  for r in reviews]
-        return PanelResult(title="Emergency reviews", attention=items) if items else None
+        return attention_panel("Emergency reviews", items)
 
 
 @register
