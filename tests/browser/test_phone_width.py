@@ -119,9 +119,10 @@ def test_every_page_fits_a_phone(demo, new_context, live_server, screenshot):
                 page.goto(path)
                 opened += 1
                 measured = page.evaluate(MEASURE)
-                assert measured["window"] == WIDTH
-                if measured["document"] > WIDTH:
-                    problems.append(f"{email} {path}: {measured['document']}px wide")
+                # A phone zooms out to fit a page wider than itself: the window grows with the page.
+                width = max(measured["window"], measured["document"])
+                if width > WIDTH:
+                    problems.append(f"{email} {path}: {width}px wide")
                     screenshot(page, "too-wide-" + path.strip("/").replace("/", "-"), failing=True)
                 for table in measured["wide_tables"]:
                     if not (table["region"] and table["label"] and table["focusable"] and table["cue"]):
