@@ -42,7 +42,6 @@ def _walk(page, member) -> list[str]:
             page.get_by_role("link", name=member.organisation.name, exact=True).click()
     if page.get_by_role("heading", level=1).inner_text() != member.organisation.name:
         return [f"{role}: signing in did not land on the dashboard ({page.url})"]
-    dashboard = page.url
     links, figures = _read_dashboard(page)
     if not links and not figures:
         problems.append(f"{role}: the dashboard offers nothing to do and no figure")
@@ -60,7 +59,6 @@ def _walk(page, member) -> list[str]:
             problems.append(f"{role}: figure '{text}' → {href} shows no count of its list")
         elif int(totals.get_attribute("data-total")) != value:
             problems.append(f"{role}: '{text}' says {value}, its list says {totals.inner_text()}")
-    page.goto(dashboard)
     return problems
 
 
